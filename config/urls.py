@@ -1,0 +1,14 @@
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Media is never served as plain files: council documents may be non-public,
+# so every download goes through a view that checks visibility.
+urlpatterns += [path("", include(wagtail_urls))]

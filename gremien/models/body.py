@@ -1,0 +1,115 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .base import OParlObject, end_not_before_start
+
+
+class Body(OParlObject):
+    """A municipality or district (Körperschaft): the unit of data and permissions."""
+
+    class Classification(models.TextChoices):
+        DISTRICT = "Kreis", _("District (Kreis)")
+        CITY = "Stadt", _("City (Stadt)")
+        MUNICIPALITY = "Gemeinde", _("Municipality (Gemeinde)")
+        ASSOCIATION = "Zweckverband", _("Special-purpose association")
+        OTHER = "Sonstige", _("Other")
+
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    classification = models.CharField(
+        _("classification"),
+        max_length=50,
+        choices=Classification.choices,
+        default=Classification.MUNICIPALITY,
+    )
+    website = models.URLField(_("website"), blank=True)
+    ags = models.CharField(
+        _("AGS (official municipality key)"),
+        max_length=8,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d{8}$", _("The AGS consists of exactly 8 digits."))
+        ],
+    )
+    rgs = models.CharField(
+        _("RGS (regional key)"),
+        max_length=12,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d{12}$", _("The RGS consists of exactly 12 digits."))
+        ],
+    )
+    equivalent = models.JSONField(
+        _("equivalent URLs"),
+        default=list,
+        blank=True,
+        help_text=_("URLs of the same body elsewhere, e.g. Wikidata."),
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=255, blank=True)
+    location = models.ForeignKey(
+        "gremien.Location",
+        verbose_name=_("location"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    license_valid_since = models.DateTimeField(
+        _("license valid since"), null=True, blank=True
+    )
+    oparl_since = models.DateTimeField(_("OParl since"), null=True, blank=True)
+    paper_reference_prefix = models.CharField(
+        _("paper reference prefix"),
+        max_length=20,
+        default="VO",
+        help_text=_("Reference numbers of papers look like PREFIX/2026/0123."),
+    )
+    superordinate_body = models.ForeignKey(
+        "self",
+        verbose_name=_("superordinate body"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subordinate_bodies",
+        help_text=_("The district (Kreis) a town belongs to."),
+    )
+
+    body_lookup = "pk"
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegislativeTerm(OParlObject):
+    """Wahlperiode."""
+
+    body = models.ForeignKey(
+        Body,
+        verbose_name=_("body"),
+        on_delete=models.PROTECT,
+        related_name="legislative_terms",
+    )
+    name = models.CharField(_("name"), max_length=255)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("legislative term")
+        verbose_name_plural = _("legislative terms")
+        ordering = ["body", "-start_date"]
+        constraints = [
+            end_not_before_start(
+                "start_date", "end_date", "legislativeterm_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

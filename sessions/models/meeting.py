@@ -1,0 +1,88 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gremien.models import OParlObject
+from gremien.models.base import end_not_before_start
+
+
+class Meeting(OParlObject):
+    """Sitzung of one organization, or a joint meeting of several."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        INVITED = "invited", _("Invited")
+        RUNNING = "running", _("Running")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # OParl meetingState is free text; these are the German terms shown to clients.
+    OPARL_STATES = {
+        State.PLANNED: "terminiert",
+        State.INVITED: "eingeladen",
+        State.RUNNING: "läuft",
+        State.HELD: "durchgeführt",
+        State.CANCELLED: "abgesagt",
+    }
+
+    body = models.ForeignKey(
+        "gremien.Body",
+        verbose_name=_("body"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    name = models.CharField(_("name"), max_length=500)
+    organizations = models.ManyToManyField(
+        "gremien.Organization",
+        verbose_name=_("organizations"),
+        related_name="meetings",
+        help_text=_("Several organizations for a joint meeting."),
+    )
+    start = models.DateTimeField(_("start"), db_index=True)
+    end = models.DateTimeField(_("end"), null=True, blank=True)
+    location = models.ForeignKey(
+        "gremien.Location",
+        verbose_name=_("location"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=State.choices,
+        default=State.PLANNED,
+        editable=False,
+    )
+    public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_(
+            "A non-public meeting (e.g. of a fraction) is hidden "
+            "from the public entirely."
+        ),
+    )
+    participants = models.ManyToManyField(
+        "gremien.Person",
+        verbose_name=_("participants"),
+        blank=True,
+        related_name="meetings",
+    )
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-start"]
+        constraints = [end_not_before_start("start", "end", "meeting_end_after_start")]
+        indexes = [models.Index(fields=["body", "start"], name="meeting_body_start")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.start:%d.%m.%Y})" if self.start else self.name
+
+    @property
+    def cancelled(self) -> bool:
+        return self.state == self.State.CANCELLED
+
+    @property
+    def meeting_state(self) -> str:
+        return self.OPARL_STATES.get(self.state, self.state)

@@ -1,0 +1,3 @@
+"""Websocket routes of the live session (consumers come with that work)."""
+
+websocket_urlpatterns: list = []
