@@ -13,7 +13,10 @@ from wagtail.log_actions import log
 from gremien.access import require_body_access
 from gremien.models import Body
 
+from .filecheck import validate_upload
 from .models import File, Paper, ReferenceCounter
+from .models.file import file_storage_path
+from .tasks import file_extract_text
 
 REFERENCE_PATTERN = re.compile(r"^(?P<prefix>[^/]+)/(?P<year>\d{4})/(?P<number>\d+)$")
 
@@ -112,6 +115,15 @@ def file_checksums(data: bytes) -> dict[str, str]:
     }
 
 
+def _store_blob(file: File, upload: UploadedFile) -> None:
+    """Store the content once per hash; identical uploads share the blob."""
+    path = file_storage_path(file, upload.name)
+    if file.content.storage.exists(path):
+        file.content.name = path
+    else:
+        file.content.save(upload.name, upload, save=False)
+
+
 @transaction.atomic
 def file_attach(
     *,
@@ -128,13 +140,18 @@ def file_attach(
 
     Who: staff of the owner's body with ``documents.add_file``; ``actor=None``
     for system jobs. Computes size and checksums; the blob is stored by content
-    hash. Emits an audit-log entry ``wagtail.create``.
+    hash. Refuses empty, damaged, encrypted or mislabelled PDFs. Emits an
+    audit-log entry ``wagtail.create`` and, on commit, the text-extraction task.
     """
     body = owner.body if hasattr(owner, "body") else owner.meeting.body
     if actor is not None:
         require_body_access(actor, body, "documents.add_file")
     data = upload.read()
     upload.seek(0)
+    try:
+        validate_upload(data, mime_type)
+    except ValidationError as exc:
+        raise ValidationError({"content": exc.messages}) from exc
     owner_field = owner._meta.model_name.replace("agendaitem", "agenda_item")
     file = File(
         body=body,
@@ -149,7 +166,8 @@ def file_attach(
         **fields,
     )
     file.full_clean(exclude=["content"])
-    file.content.save(upload.name, upload, save=False)
+    _store_blob(file, upload)
     file.save()
     log(instance=file, action="wagtail.create", user=actor)
+    transaction.on_commit(lambda: file_extract_text.enqueue(file.pk))
     return file

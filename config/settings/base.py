@@ -96,11 +96,9 @@ DEFAULT_FROM_EMAIL = env.env_str(
     "DJANGO_DEFAULT_FROM_EMAIL", "sitzungsdienst@localhost"
 )
 
+TASK_QUEUES = ["default", "pdf", "mail", "index"]
 TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "pdf", "mail", "index"],
-    }
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}
 }
 
 _PW = "django.contrib.auth.password_validation"
