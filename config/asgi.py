@@ -11,6 +11,17 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 django_asgi_app = get_asgi_application()
 
+from django.conf import settings  # noqa: E402
+
+if settings.DEBUG:
+    # Daphne serves no static files; in development Django's finders do
+    # (Wagtail admin CSS/JS). Production serves collected files another way.
+    from django.contrib.staticfiles.handlers import (  # noqa: E402
+        ASGIStaticFilesHandler,
+    )
+
+    django_asgi_app = ASGIStaticFilesHandler(django_asgi_app)
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Make .venv match requirements.lock: create it with Python 3.11 if missing,
+# install the locked dependency set, then the project itself (editable, no deps).
+# Skips the install when the lock and pyproject.toml are unchanged since the last
+# successful install (stamp file inside .venv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.venv
+STAMP="$VENV/.gremienportal-lock.sha256"
+
+python_bin="${PYTHON:-}"
+if [[ -z "$python_bin" ]]; then
+    python_bin=$(command -v python3.11 || command -v python3 || true)
+fi
+if [[ -z "$python_bin" ]]; then
+    echo "bootstrap: no python3.11 found on PATH (set PYTHON=/path/to/python3.11)" >&2
+    exit 1
+fi
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+    version=$("$python_bin" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    if [[ "$version" != "3.11" ]]; then
+        echo "bootstrap: $python_bin is Python $version; Gremienportal needs 3.11" >&2
+        exit 1
+    fi
+    echo "bootstrap: creating $VENV with $python_bin"
+    "$python_bin" -m venv "$VENV"
+fi
+
+wanted=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$wanted" ]]; then
+    exit 0
+fi
+
+echo "bootstrap: installing requirements.lock into $VENV"
+"$VENV/bin/python" -m pip install --quiet --require-hashes -r requirements.lock
+"$VENV/bin/python" -m pip install --quiet --no-deps -e .
+echo "$wanted" > "$STAMP"
+echo "bootstrap: done"
