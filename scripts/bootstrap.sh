@@ -33,8 +33,15 @@ if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$wanted" ]]; then
     exit 0
 fi
 
+# This machine's pip configuration names extra local indexes that lack most
+# packages; pip warns once per package about each. Keep the log readable.
+quiet_pip() {
+    "$VENV/bin/python" -m pip install --quiet "$@" 2>&1 \
+        | { grep -v "^WARNING: Location 'file://.*' is ignored" || true; }
+}
+
 echo "bootstrap: installing requirements.lock into $VENV"
-"$VENV/bin/python" -m pip install --quiet --require-hashes -r requirements.lock
-"$VENV/bin/python" -m pip install --quiet --no-deps -e .
+quiet_pip --require-hashes -r requirements.lock
+quiet_pip --no-deps -e .
 echo "$wanted" > "$STAMP"
 echo "bootstrap: done"
