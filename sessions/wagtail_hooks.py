@@ -1,0 +1,228 @@
+"""Admin for meetings, agenda items and consultations (Beratungsfolge)."""
+
+from django import forms
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn, RelatedObjectsColumn
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from documents.models import Paper
+from gremien.admin_panels import AssignedFieldPanel
+from gremien.admin_scoping import (
+    BodyScopedFilterSet,
+    BodyScopedViewSet,
+    ScopedIndexView,
+    scoped_model_filter,
+    year_filter,
+)
+from gremien.models import Body, Organization
+
+from .models import AgendaItem, Consultation, Meeting
+
+AGENDA_ITEMS = "agenda-items"
+
+# --- Meeting -----------------------------------------------------------------
+
+
+class MeetingIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        url = reverse(f"{AGENDA_ITEMS}:index")
+        buttons.append(
+            MenuItem(
+                _("Agenda"),
+                url=f"{url}?{urlencode({'meeting': instance.pk})}",
+                icon_name="list-ol",
+                priority=15,
+            )
+        )
+        return buttons
+
+
+class MeetingFilterSet(BodyScopedFilterSet):
+    organizations = scoped_model_filter(Organization, label=_("Organization"))
+    year = year_filter("start")
+
+    class Meta:
+        model = Meeting
+        fields = ["body", "organizations", "state", "public", "year"]
+
+
+class MeetingViewSet(BodyScopedViewSet):
+    model = Meeting
+    name = "meetings"
+    icon = "calendar"
+    menu_order = 100
+    index_view_class = MeetingIndexView
+    list_display = [
+        "name",
+        "start",
+        RelatedObjectsColumn("organizations", label=_("Organizations")),
+        "state",
+        BooleanColumn("public", label=_("public")),
+        "body",
+    ]
+    list_select_related = ("body",)
+    list_prefetch_related = ("organizations",)
+    filterset_class = MeetingFilterSet
+    search_fields = ["name"]
+    panels = [
+        MultiFieldPanel(
+            [
+                AssignedFieldPanel("state"),
+                FieldPanel("body"),
+                FieldPanel("organizations", widget=forms.CheckboxSelectMultiple),
+                FieldPanel(
+                    "name",
+                    help_text=_("e.g. 12. Sitzung des Hauptausschusses"),
+                ),
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+                FieldPanel("location"),
+                FieldPanel("public"),
+            ],
+            heading=_("Meeting"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("participants")],
+            heading=_("Participants"),
+            help_text=_("Guests and administration staff besides the members."),
+            classname="collapsed",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("keywords"), FieldPanel("license")],
+            heading=_("OParl"),
+            classname="collapsed",
+        ),
+    ]
+
+
+# --- AgendaItem --------------------------------------------------------------
+
+
+class AgendaItemFilterSet(BodyScopedFilterSet):
+    body = scoped_model_filter(Body, field_name="meeting__body", label=_("Body"))
+    meeting = scoped_model_filter(Meeting, label=_("Meeting"))
+
+    class Meta:
+        model = AgendaItem
+        fields = ["body", "meeting", "public", "result"]
+
+
+class AgendaItemViewSet(BodyScopedViewSet):
+    model = AgendaItem
+    name = AGENDA_ITEMS
+    icon = "list-ol"
+    menu_order = 200
+    list_display = [
+        "name",
+        "number",
+        "order",
+        "meeting",
+        BooleanColumn("public", label=_("public")),
+        "result",
+    ]
+    list_select_related = ("meeting",)
+    ordering = ["-meeting__start", "order"]
+    filterset_class = AgendaItemFilterSet
+    search_fields = ["name", "number", "meeting__name"]
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("meeting"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("number"),
+                        FieldPanel(
+                            "order",
+                            help_text=_("Position on the agenda: 1, 2, 3 …"),
+                        ),
+                    ]
+                ),
+                FieldPanel("name"),
+                FieldPanel(
+                    "public",
+                    help_text=_(
+                        "Non-public items (nicht öffentlicher Teil) are shown only "
+                        "to entitled members."
+                    ),
+                ),
+            ],
+            heading=_("Agenda item"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("result"),
+                FieldPanel("resolution_text"),
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+            ],
+            heading=_("Result"),
+            classname="collapsed",
+        ),
+    ]
+
+
+# --- Consultation ------------------------------------------------------------
+
+
+class ConsultationFilterSet(BodyScopedFilterSet):
+    body = scoped_model_filter(Body, field_name="paper__body", label=_("Body"))
+    paper = scoped_model_filter(Paper, label=_("Paper"))
+    meeting = scoped_model_filter(Meeting, label=_("Meeting"))
+
+    class Meta:
+        model = Consultation
+        fields = ["body", "paper", "meeting", "role", "authoritative"]
+
+
+class ConsultationViewSet(BodyScopedViewSet):
+    model = Consultation
+    name = "consultations"
+    icon = "resubmit"
+    menu_order = 300
+    list_display = [
+        "paper",
+        "position",
+        "role",
+        RelatedObjectsColumn("organizations", label=_("Organizations")),
+        "meeting",
+        BooleanColumn("authoritative", label=_("authoritative")),
+    ]
+    list_select_related = ("paper", "meeting")
+    list_prefetch_related = ("organizations",)
+    filterset_class = ConsultationFilterSet
+    search_fields = ["paper__reference", "paper__name"]
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("paper"),
+                FieldRowPanel([FieldPanel("position"), FieldPanel("role")]),
+                FieldPanel("organizations", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("authoritative"),
+            ],
+            heading=_("Consultation path"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("meeting"), FieldPanel("agenda_item")],
+            heading=_("Meeting"),
+            help_text=_(
+                "The meeting and agenda item where the paper is dealt with; "
+                "leave empty until it is scheduled."
+            ),
+        ),
+    ]
+
+
+class SessionsViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Meetings")
+    menu_icon = "calendar"
+    menu_order = 400
+    items = (MeetingViewSet, AgendaItemViewSet, ConsultationViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewset():
+    return SessionsViewSetGroup()
