@@ -232,3 +232,15 @@ def test_staff_group_grants_domain_models_but_not_staff_access(db):
 def test_listing_and_create_form_render_for_superuser(superuser_client, alpha, name):
     for view in ("index", "add"):
         assert superuser_client.get(reverse(f"{name}:{view}")).status_code == 200
+
+
+def test_menu_offers_domain_admin_but_not_staff_access(
+    staff_client, superuser_client, alpha
+):
+    staff_page = staff_client.get(reverse("wagtailadmin_home")).text
+    superuser_page = superuser_client.get(reverse("wagtailadmin_home")).text
+
+    for name in ("papers", "meetings", "organizations", "agenda-items"):
+        assert reverse(f"{name}:index") in staff_page
+    assert reverse("staff-access:index") not in staff_page
+    assert reverse("staff-access:index") in superuser_page

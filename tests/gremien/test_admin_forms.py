@@ -1,0 +1,219 @@
+"""Admin forms: services for creation, model validation, same-body choices."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from documents.models import Paper
+from gremien.models import Membership, Organization
+from sessions.models import Meeting
+from tests.gremien.conftest import form_data, make_staff
+from tests.gremien.factories import BodyFactory, OrganizationFactory, PersonFactory
+from tests.sessions.factories import MeetingFactory
+
+
+def post_new(client, viewset, /, **values):
+    """Fill the create form of ``viewset`` like a user and submit it."""
+    url = reverse(f"{viewset}:add")
+    form = client.get(url).context["form"]
+    return client.post(url, form_data(form, **values))
+
+
+def post_edit(client, viewset, obj, /, **values):
+    url = reverse(f"{viewset}:edit", args=[obj.pk])
+    form = client.get(url).context["form"]
+    return client.post(url, form_data(form, **values))
+
+
+@pytest.fixture
+def body(db):
+    return BodyFactory(name="Stadt Neuhausen", slug="neuhausen")
+
+
+@pytest.fixture
+def staff_user(body):
+    return make_staff(body)
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+def new_paper(client, body, name):
+    return post_new(
+        client,
+        "papers",
+        body=body.pk,
+        name=name,
+        date="2026-03-12",
+        paper_type="Beschlussvorlage",
+    )
+
+
+def test_papers_created_in_the_admin_are_numbered_by_the_service(
+    staff_client, staff_user, body
+):
+    first = new_paper(staff_client, body, "Haushaltssatzung 2026")
+    second = new_paper(staff_client, body, "Bebauungsplan Nr. 12")
+
+    assert first.status_code == second.status_code == 302
+    papers = Paper.objects.filter(body=body).order_by("reference_number")
+    assert [p.reference for p in papers] == ["VO/2026/0001", "VO/2026/0002"]
+    assert (
+        ModelLogEntry.objects.for_instance(papers[0]).get(action="wagtail.create").user
+        == staff_user
+    )
+
+
+def test_paper_many_to_many_choices_are_saved_on_creation(staff_client, body):
+    department = OrganizationFactory(body=body, name="Bauamt", kind="department")
+
+    new_paper_response = post_new(
+        staff_client,
+        "papers",
+        body=body.pk,
+        name="Radwegekonzept",
+        date="2026-05-04",
+        paper_type="Beschlussvorlage",
+        under_direction_of=[department.pk],
+    )
+
+    assert new_paper_response.status_code == 302
+    paper = Paper.objects.get(name="Radwegekonzept")
+    assert list(paper.under_direction_of.all()) == [department]
+
+
+def test_paper_for_a_foreign_body_is_not_created(staff_client, body):
+    foreign = BodyFactory(name="Gemeinde Anderswo", slug="anderswo")
+
+    response = new_paper(staff_client, foreign, "Fremde Vorlage")
+
+    assert response.status_code == 200
+    assert "body" in response.context["form"].errors
+    assert not Paper.objects.filter(name="Fremde Vorlage").exists()
+
+
+def test_reference_and_body_stay_fixed_when_editing_a_paper(staff_client, body):
+    new_paper(staff_client, body, "Haushaltssatzung 2026")
+    paper = Paper.objects.get(body=body)
+    other = BodyFactory(slug="zweite")
+    make_staff(other)  # irrelevant user; body must not be movable anyway
+
+    page = staff_client.get(reverse("papers:edit", args=[paper.pk])).text
+    response = post_edit(
+        staff_client,
+        "papers",
+        paper,
+        name="Haushaltssatzung 2026 (geändert)",
+        reference="VO/2026/9999",
+        body=other.pk,
+    )
+
+    assert "VO/2026/0001" in page
+    assert response.status_code == 302
+    paper.refresh_from_db()
+    assert paper.name == "Haushaltssatzung 2026 (geändert)"
+    assert (paper.reference, paper.body) == ("VO/2026/0001", body)
+
+
+def test_membership_outside_the_organizations_lifetime_is_rejected(staff_client, body):
+    council = OrganizationFactory(body=body, start_date=datetime.date(2021, 11, 1))
+    person = PersonFactory(body=body)
+
+    response = post_new(
+        staff_client,
+        "memberships",
+        organization=council.pk,
+        person=person.pk,
+        kind="member",
+        start_date="2020-01-01",
+    )
+
+    assert response.status_code == 200
+    assert "start_date" in response.context["form"].errors
+    assert not Membership.objects.exists()
+
+
+def test_organization_ending_before_it_starts_is_not_saved(staff_client, body):
+    committee = OrganizationFactory(body=body, name="Kulturausschuss")
+
+    response = post_edit(
+        staff_client,
+        "organizations",
+        committee,
+        start_date="2026-01-01",
+        end_date="2025-12-31",
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    committee.refresh_from_db()
+    assert committee.end_date is None
+
+
+def test_related_objects_must_belong_to_the_same_body(client, body):
+    """Staff working for two bodies still cannot mix them in one meeting."""
+    other = BodyFactory(slug="nachbarort")
+    client.force_login(make_staff(body, other))
+    foreign_committee = OrganizationFactory(body=other, name="Nachbarausschuss")
+
+    response = post_new(
+        client,
+        "meetings",
+        body=body.pk,
+        name="Gemeinsame Sitzung",
+        start="2026-04-01 18:00",
+        organizations=[foreign_committee.pk],
+    )
+
+    assert response.status_code == 200
+    assert "organizations" in response.context["form"].errors
+    assert not Meeting.objects.filter(name="Gemeinsame Sitzung").exists()
+
+
+def test_consultation_in_another_bodys_meeting_is_rejected(client, body):
+    other = BodyFactory(slug="kreis")
+    client.force_login(make_staff(body, other))
+    new_paper(client, body, "Schulentwicklungsplan")
+    paper = Paper.objects.get(body=body)
+    foreign_meeting = MeetingFactory(body=other)
+
+    response = post_new(
+        client,
+        "consultations",
+        paper=paper.pk,
+        position=1,
+        role="deciding",
+        organizations=[foreign_meeting.organizations.get().pk],
+        meeting=foreign_meeting.pk,
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "meeting" in errors and "organizations" in errors
+    assert not paper.consultations.exists()
+
+
+def test_user_account_link_is_only_offered_to_user_administrators(
+    staff_client, superuser_client, body
+):
+    person = PersonFactory(body=body)
+    url = reverse("persons:edit", args=[person.pk])
+
+    assert "user" not in staff_client.get(url).context["form"].fields
+    assert "user" in superuser_client.get(url).context["form"].fields
+
+
+def test_clearing_a_list_field_saves_an_empty_list(staff_client, body):
+    committee = OrganizationFactory(body=body, posts=["Vorsitz"])
+
+    response = post_edit(staff_client, "organizations", committee, posts="")
+
+    assert response.status_code == 302
+    committee.refresh_from_db()
+    assert committee.posts == []
+    assert Organization.objects.get(pk=committee.pk).deleted_at is None
