@@ -3,7 +3,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from gremien.admin_scoping import ScopedLogEntriesView
+
 urlpatterns = [
+    # Wagtail's site history lists every object's log; staff see only their bodies'.
+    path("admin/reports/site-history/", ScopedLogEntriesView.as_view()),
+    path(
+        "admin/reports/site-history/results/",
+        ScopedLogEntriesView.as_view(results_only=True),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
