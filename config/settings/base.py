@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "documents",
     "sessions.apps.MeetingsConfig",
     "publicportal",
+    "demo",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -141,7 +142,9 @@ WAGTAILDOCS_EXTENSIONS = [
     "png",
     "jpg",
 ]
-WAGTAIL_ENABLE_UPDATE_CHECK = False  # no third-party requests from a council portal
+# No third-party requests from a council portal: no update check, no Gravatar.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_COMMENTS_ENABLED = False
 
