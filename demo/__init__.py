@@ -1,0 +1,1 @@
+"""Deterministic German demo data for development, demos and benchmarks."""
