@@ -1,0 +1,94 @@
+"""Discovery, measurement records and the result table of ``make bench``."""
+
+import importlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+PYTHON = sys.executable
+
+
+@dataclass(frozen=True)
+class Measurement:
+    benchmark: str
+    metric: str
+    value: float | int | str
+    unit: str = ""
+
+
+def discover() -> list[str]:
+    """Module names ``bench_*.py`` in this folder, sorted."""
+    return sorted(path.stem for path in BENCH_DIR.glob("bench_*.py"))
+
+
+def load(name: str):
+    if str(BENCH_DIR) not in sys.path:
+        sys.path.insert(0, str(BENCH_DIR))
+    return importlib.import_module(name)
+
+
+def format_value(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def table(measurements: list[Measurement]) -> str:
+    rows = [("benchmark", "metric", "value", "unit")] + [
+        (m.benchmark, m.metric, format_value(m.value), m.unit) for m in measurements
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [
+            row[i].rjust(widths[i]) if i == 2 else row[i].ljust(widths[i])
+            for i in range(4)
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def peak_rss_kib(pid: int) -> int:
+    """Peak resident set size so far (``VmHWM``) of a running process, in KiB."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+class Stopwatch:
+    def __enter__(self):
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.started
+
+
+def clean_env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(overrides)
+    return env
+
+
+def iter_selected(names: list[str]) -> Iterator[str]:
+    available = discover()
+    if not names:
+        yield from available
+        return
+    for name in available:
+        if any(wanted in name for wanted in names):
+            yield name
