@@ -405,7 +405,10 @@ class RosterBuilder:
                     if end is not None and rng.random() < 0.08:
                         self._replace_mid_term(Seat(party, periods), start, end)
                     kind = Kind.CITIZEN_MEMBER
-                role = chair_roles.pop(party, "Mitglied") if index == 0 else "Mitglied"
+                chairs_allowed = index == 0 and kind == Kind.MEMBER
+                role = (
+                    chair_roles.pop(party, "Mitglied") if chairs_allowed else "Mitglied"
+                )
                 if kind == Kind.CITIZEN_MEMBER and role == "Mitglied":
                     role = self._gendered(
                         periods[0].person,

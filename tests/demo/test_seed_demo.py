@@ -126,7 +126,11 @@ def test_memberships_show_roles_deputies_and_changes_within_the_term():
     deputies = Membership.objects.filter(kind="deputy")
     assert deputies.exists()
     assert all(d.deputy_of.organization_id == d.organization_id for d in deputies[:50])
-    assert Membership.objects.filter(role="Vorsitz").count() >= 10
+    chairs = Membership.objects.filter(role__in=["Vorsitz", "stellv. Vorsitz"])
+    assert chairs.count() >= 10
+    assert not chairs.filter(kind="citizen_member").exists(), (
+        "chairs sit on the council"
+    )
 
 
 def test_meeting_states_follow_the_demo_today():
