@@ -15,24 +15,8 @@ mkdir -p "${GREMIEN_VAR_DIR:-var}"
 echo "==> migrate"
 "$PY" manage.py migrate --no-input --verbosity 1
 
-# Exit code 3 means "no Body yet"; anything else non-zero is a real error.
-body_check="from gremien.models import Body
-raise SystemExit(0 if Body.objects.exists() else 3)"
-has_seed=0
-"$PY" manage.py help seed_demo >/dev/null 2>&1 && has_seed=1
-rc=0
-"$PY" manage.py shell --verbosity 0 -c "$body_check" >/dev/null || rc=$?
-if [[ $rc -eq 3 ]]; then
-    if ((has_seed)); then
-        echo "==> empty database: loading demo data (seed_demo --scale small)"
-        "$PY" manage.py seed_demo --scale small
-    else
-        echo "==> empty database, but the seed_demo command is not available: no demo data"
-    fi
-elif [[ $rc -ne 0 ]]; then
-    echo "run: checking for existing bodies failed (exit $rc)" >&2
-    exit "$rc"
-fi
+echo "==> demo data (only into an empty database)"
+"$PY" manage.py seed_demo --scale small --if-empty
 
 pids=()
 stop_children() {
@@ -67,12 +51,10 @@ cat <<BANNER
 
   Gremienportal is running (settings: $DJANGO_SETTINGS_MODULE)
 
-    Public site:  http://$HOST:$PORT/
-    Admin:        http://$HOST:$PORT/admin/
+    Admin (Sitzungsdienst):  http://$HOST:$PORT/admin/
 
 BANNER
-if ((has_seed)); then
-    cat <<LOGINS
+cat <<LOGINS
   Demo logins (password for all: demo-2026)
     admin                        superuser
     sitzungsdienst-auenwald      Sitzungsdienst, Auenwald only
@@ -80,11 +62,6 @@ if ((has_seed)); then
     sitzungsdienst-birkenbach    Sitzungsdienst, Birkenbach only
 
 LOGINS
-else
-    echo "  No demo data (seed_demo is not available); create a user with"
-    echo "  .venv/bin/python manage.py createsuperuser"
-    echo
-fi
 echo "  Press Ctrl-C to stop the server and the task worker."
 echo
 
