@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 
 from documents.models import Paper, PaperType
+from documents.services import format_reference
 from gremien.models import Organization, Person
 from sessions.models import AgendaItem, Consultation, Meeting
 
@@ -125,7 +126,7 @@ class PaperPlanner:
         paper = plan.paper
         paper.reference_year = day.year
         paper.reference_number = number
-        paper.reference = f"{self.spec.reference_prefix}/{day.year}/{number:04d}"
+        paper.reference = format_reference(body=self.body, year=day.year, number=number)
         paper.date = day
         paper.body = self.body
         paper.created = datetime.datetime(
