@@ -6,6 +6,7 @@ pack build or the search index.
 
 import io
 import logging
+import mimetypes
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -16,6 +17,17 @@ logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 TEXT_TYPES = {"text/plain", "text/csv"}
+
+
+def detect_mime_type(data: bytes, file_name: str, declared: str = "") -> str:
+    """The type we store: PDF by content or name, never only by the browser's word.
+
+    A file named ``.pdf`` stays a PDF even if its content is not, so that the
+    upload check refuses it instead of storing it under another type.
+    """
+    if data.startswith(b"%PDF-") or file_name.lower().endswith(".pdf"):
+        return PDF
+    return declared or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
 
 
 def validate_upload(data: bytes, mime_type: str) -> None:

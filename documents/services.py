@@ -13,7 +13,7 @@ from wagtail.log_actions import log
 from gremien.access import require_body_access
 from gremien.models import Body
 
-from .filecheck import validate_upload
+from .filecheck import detect_mime_type, validate_upload
 from .models import File, Paper, ReferenceCounter
 from .models.file import file_storage_path
 from .tasks import file_extract_text
@@ -132,7 +132,7 @@ def file_attach(
     upload: UploadedFile,
     name: str = "",
     role: str = File.Role.ATTACHMENT,
-    mime_type: str = "application/pdf",
+    mime_type: str = "",
     date: datetime.date | None = None,
     **fields,
 ) -> File:
@@ -140,7 +140,8 @@ def file_attach(
 
     Who: staff of the owner's body with ``documents.add_file``; ``actor=None``
     for system jobs. Computes size and checksums; the blob is stored by content
-    hash. Refuses empty, damaged, encrypted or mislabelled PDFs. Emits an
+    hash. ``mime_type`` is what the client declared; PDFs are recognised by
+    content or name. Refuses empty, damaged, encrypted or mislabelled PDFs. Emits an
     audit-log entry ``wagtail.create`` and, on commit, the text-extraction task.
     """
     body = owner.body if hasattr(owner, "body") else owner.meeting.body
@@ -148,6 +149,7 @@ def file_attach(
         require_body_access(actor, body, "documents.add_file")
     data = upload.read()
     upload.seek(0)
+    mime_type = detect_mime_type(data, upload.name, mime_type)
     try:
         validate_upload(data, mime_type)
     except ValidationError as exc:

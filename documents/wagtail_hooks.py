@@ -1,7 +1,5 @@
 """Admin for papers (Vorlagen) and files (Anlagen)."""
 
-import mimetypes
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -153,18 +151,13 @@ class FileCreateView(ServiceCreateView):
         data = form.cleaned_data
         upload = data["content"]
         owner = data.get("paper") or data.get("meeting") or data.get("agenda_item")
-        mime_type = (
-            getattr(upload, "content_type", None)
-            or mimetypes.guess_type(upload.name)[0]
-            or "application/octet-stream"
-        )
         return file_attach(
             actor=self.request.user,
             owner=owner,
             upload=upload,
             name=data.get("name", ""),
             role=data["role"],
-            mime_type=mime_type,
+            mime_type=getattr(upload, "content_type", "") or "",
             date=data.get("date"),
             restricted=data.get("restricted", False),
             order=data.get("order") or 0,

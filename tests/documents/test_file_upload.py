@@ -102,3 +102,34 @@ def test_a_file_belongs_to_exactly_one_owner(paper):
         "Eine Datei gehört zu genau einer Vorlage, Sitzung oder einem "
         "Tagesordnungspunkt."
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "declared"),
+    [("anlage.pdf", "text/plain"), ("anlage.txt", "text/plain"), ("scan", "")],
+)
+def test_pdf_is_recognised_by_content_or_name_not_by_the_browsers_word(
+    paper, name, declared
+):
+    data = b"%PDF-1.7\n1 0 obj garbage" if name != "anlage.pdf" else b"not a pdf"
+    fake = SimpleUploadedFile(name, data, content_type=declared)
+
+    with pytest.raises(ValidationError):
+        file_attach(actor=None, owner=paper, upload=fake, mime_type=declared)
+
+    assert File.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_plain_text_file_is_stored_with_its_type_and_text(
+    paper, django_capture_on_commit_callbacks
+):
+    note = SimpleUploadedFile("vermerk.txt", "Vermerk über die Ortsbegehung".encode())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        file = file_attach(actor=None, owner=paper, upload=note, mime_type="text/plain")
+
+    file.refresh_from_db()
+    assert file.mime_type == "text/plain"
+    assert file.text == "Vermerk über die Ortsbegehung"

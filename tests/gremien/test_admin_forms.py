@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
+from weasyprint import HTML
 
 from documents.models import Paper
 from gremien.models import Membership, Organization
@@ -134,7 +136,11 @@ def test_membership_outside_the_organizations_lifetime_is_rejected(staff_client,
     )
 
     assert response.status_code == 200
-    assert "start_date" in response.context["form"].errors
+    assert response.context["form"].errors["start_date"] == [
+        "Die Mitgliedschaft kann nicht vor dem Bestehen des Gremiums beginnen "
+        "(01.11.2021)."
+    ]
+    assert "Die Mitgliedschaft kann nicht vor dem Bestehen" in response.text
     assert not Membership.objects.exists()
 
 
@@ -150,7 +156,7 @@ def test_organization_ending_before_it_starts_is_not_saved(staff_client, body):
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors
+    assert "Das Ende darf nicht vor dem Beginn liegen." in response.text
     committee.refresh_from_db()
     assert committee.end_date is None
 
@@ -217,3 +223,38 @@ def test_clearing_a_list_field_saves_an_empty_list(staff_client, body):
     committee.refresh_from_db()
     assert committee.posts == []
     assert Organization.objects.get(pk=committee.pk).deleted_at is None
+
+
+def upload_file(client, paper, data: bytes, name: str):
+    url = reverse("files:add")
+    form = client.get(url).context["form"]
+    values = form_data(form, paper=paper.pk, role="attachment")
+    values["content"] = SimpleUploadedFile(name, data, content_type="application/pdf")
+    return client.post(url, values)
+
+
+def test_pdf_uploaded_in_the_admin_is_attached_to_its_paper(
+    staff_client, body, django_capture_on_commit_callbacks
+):
+    new_paper(staff_client, body, "Lärmaktionsplan")
+    paper = Paper.objects.get(body=body)
+    pdf = HTML(string="<p>Lärmaktionsplan Stufe 4</p>").write_pdf()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload_file(staff_client, paper, pdf, "laermaktionsplan.pdf")
+
+    assert response.status_code == 302
+    file = paper.files.get()
+    assert (file.name, file.size, file.body) == ("laermaktionsplan.pdf", len(pdf), body)
+    assert "Lärmaktionsplan Stufe 4" in file.text
+
+
+def test_damaged_pdf_is_refused_in_the_admin_with_a_german_message(staff_client, body):
+    new_paper(staff_client, body, "Lärmaktionsplan")
+    paper = Paper.objects.get(body=body)
+
+    response = upload_file(staff_client, paper, b"%PDF-1.7 kaputt", "scan.pdf")
+
+    assert response.status_code == 200
+    assert "Das PDF ist beschädigt und kann nicht gelesen werden." in response.text
+    assert not paper.files.exists()
