@@ -2,6 +2,11 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..rules import (
+    DEFAULT_MUNICIPAL_CODE,
+    municipal_code_choices,
+    validate_municipal_code,
+)
 from .base import OParlObject, end_not_before_start
 
 
@@ -66,6 +71,46 @@ class Body(OParlObject):
         max_length=20,
         default="VO",
         help_text=_("Reference numbers of papers look like PREFIX/2026/0123."),
+    )
+    municipal_code = models.CharField(
+        _("municipal code"),
+        max_length=30,
+        default=DEFAULT_MUNICIPAL_CODE,
+        choices=municipal_code_choices,
+        validators=[validate_municipal_code],
+        help_text=_(
+            "The Land's municipal code whose rules apply: quorum, majorities, "
+            "secret votes, invitation deadline."
+        ),
+    )
+    invitation_period_days = models.PositiveSmallIntegerField(
+        _("invitation period (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Days between receipt of the invitation and the meeting day, as the "
+            "standing orders require. Empty: the municipal code's default."
+        ),
+    )
+    agenda_public_prefix = models.CharField(
+        _("prefix of public agenda items"), max_length=10, blank=True, default="Ö"
+    )
+    agenda_nonpublic_prefix = models.CharField(
+        _("prefix of non-public agenda items"), max_length=10, blank=True, default="N"
+    )
+    agenda_nonpublic_continues = models.BooleanField(
+        _("non-public numbering continues the public one"),
+        default=False,
+        help_text=_("Off: Ö 1 … Ö 8, N 1 … N 3. On: Ö 1 … Ö 8, N 9 … N 11."),
+    )
+    invitation_template = models.TextField(
+        _("invitation letter"),
+        blank=True,
+        help_text=_(
+            "Text of the invitation letter. Placeholders: {{ meeting }}, "
+            "{{ organization }}, {{ start }}, {{ location }}, {{ recipient }}, "
+            "{{ signatory }}. Empty: the standard text."
+        ),
     )
     superordinate_body = models.ForeignKey(
         "self",

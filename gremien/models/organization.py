@@ -95,6 +95,30 @@ class Organization(OParlObject):
         blank=True,
         related_name="organizations",
     )
+    statutory_members = models.PositiveSmallIntegerField(
+        _("statutory number of members"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Gesetzliche Mitgliederzahl, the basis of quorum and qualified "
+            "majorities. Empty: the number of current voting members."
+        ),
+    )
+    invitation_period_days = models.PositiveSmallIntegerField(
+        _("invitation period (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the body's invitation period."),
+    )
+    standard_agenda = models.JSONField(
+        _("standard agenda items"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Items every agenda starts or ends with, e.g. [{"name": "Eröffnung '
+            'der Sitzung", "public": true, "position": "start"}].'
+        ),
+    )
     external_body = models.URLField(
         _("external body"),
         max_length=500,

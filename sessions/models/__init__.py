@@ -1,4 +1,16 @@
 from .agenda import AgendaItem, Consultation
+from .invitation import Delivery, Dispatch
 from .meeting import Meeting
+from .minutes import Attendance, ItemMinutes, Minutes, MinutesCorrection
 
-__all__ = ["AgendaItem", "Consultation", "Meeting"]
+__all__ = [
+    "AgendaItem",
+    "Attendance",
+    "Consultation",
+    "Delivery",
+    "Dispatch",
+    "ItemMinutes",
+    "Meeting",
+    "Minutes",
+    "MinutesCorrection",
+]

@@ -48,6 +48,21 @@ class AgendaItem(OParlObject):
     order = models.PositiveIntegerField(_("order"))
     name = models.CharField(_("title"), max_length=500)
     public = models.BooleanField(_("public"), default=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent item"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("For sub-items such as Ö 3.1."),
+    )
+    addendum = models.BooleanField(
+        _("addendum"),
+        default=False,
+        help_text=_("Added or changed after the invitation was sent (Nachtrag)."),
+    )
+    addendum_at = models.DateTimeField(_("addendum at"), null=True, blank=True)
     resolution_text = RichTextField(
         _("resolution text"), blank=True, features=PAPER_RICHTEXT_FEATURES
     )
@@ -138,6 +153,14 @@ class Consultation(OParlObject):
         related_name="consultation",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    recommendation = models.TextField(
+        _("recommendation"),
+        blank=True,
+        help_text=_(
+            "The recommendation of the previous step, including amendments, "
+            "carried over when it dealt with the paper."
+        ),
+    )
     authoritative = models.BooleanField(
         _("authoritative"),
         default=False,

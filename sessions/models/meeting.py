@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,9 @@ class Meeting(OParlObject):
         INVITED = "invited", _("Invited")
         RUNNING = "running", _("Running")
         HELD = "held", _("Held")
+        MINUTES_DRAFTED = "minutes_drafted", _("Minutes drafted")
+        MINUTES_SIGNED = "minutes_signed", _("Minutes signed")
+        PUBLISHED = "published", _("Minutes published")
         CANCELLED = "cancelled", _("Cancelled")
 
     # OParl meetingState is free text; these are the German terms shown to clients.
@@ -21,6 +26,9 @@ class Meeting(OParlObject):
         State.INVITED: "eingeladen",
         State.RUNNING: "läuft",
         State.HELD: "durchgeführt",
+        State.MINUTES_DRAFTED: "durchgeführt, Niederschrift in Arbeit",
+        State.MINUTES_SIGNED: "durchgeführt, Niederschrift unterzeichnet",
+        State.PUBLISHED: "durchgeführt, Niederschrift veröffentlicht",
         State.CANCELLED: "abgesagt",
     }
 
@@ -61,6 +69,31 @@ class Meeting(OParlObject):
             "A non-public meeting (e.g. of a fraction) is hidden "
             "from the public entirely."
         ),
+    )
+    uid = models.UUIDField(
+        _("calendar UID"),
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("Stable identity of the meeting in calendar invitations."),
+    )
+    sequence = models.PositiveIntegerField(
+        _("calendar sequence"),
+        default=0,
+        editable=False,
+        help_text=_("Raised on every rescheduling, so calendars update the entry."),
+    )
+    invitation_sent_at = models.DateTimeField(
+        _("invitation sent at"), null=True, blank=True, editable=False
+    )
+    urgent_reason = models.TextField(
+        _("reason for urgency"),
+        blank=True,
+        editable=False,
+        help_text=_("Why the invitation was sent after the invitation deadline."),
+    )
+    cancellation_reason = models.TextField(
+        _("reason for cancellation"), blank=True, editable=False
     )
     participants = models.ManyToManyField(
         "gremien.Person",
