@@ -62,7 +62,7 @@ class AgendaBuilder:
         for planned in meetings:
             if planned.has_agenda:
                 items.extend(self._agenda(planned, last_held.get(planned.org_key)))
-            if planned.meeting.state == Meeting.State.HELD:
+            if planned.meeting.was_held:
                 last_held[planned.org_key] = planned.day
         return items
 
@@ -70,7 +70,7 @@ class AgendaBuilder:
 
     def _agenda(self, planned: PlannedMeeting, previous) -> list[AgendaItem]:
         meeting = planned.meeting
-        held = meeting.state == Meeting.State.HELD
+        held = meeting.was_held
         public = _Section("Ö", True) if meeting.public else None
         closed = _Section("N", False)
         main = public or closed

@@ -306,9 +306,7 @@ def paper_state(plan: PaperPlan) -> str:
     """The state a paper has reached after the results of its held meetings."""
     Result = AgendaItem.Result
     held = [
-        s
-        for s in plan.steps
-        if s.planned is not None and s.planned.meeting.state == Meeting.State.HELD
+        s for s in plan.steps if s.planned is not None and s.planned.meeting.was_held
     ]
     if not held:
         scheduled = any(s.planned is not None for s in plan.steps)

@@ -7,6 +7,7 @@ paper can pass its consultation path within one cycle, as in real councils.
 
 import datetime
 import random
+import uuid
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,10 @@ MONTH_ORDER = [3, 6, 9, 12, 2, 5, 11, 1, 4, 10, 7, 8]
 MINOR_MONTHS = [5, 11, 2, 9, 6, 3, 10, 1, 4, 12, 7, 8]
 COMMITTEE_OFFSETS = [14, 15, 16, 17, 21, 22]
 DURATION_MINUTES = {"council": 180, "hfa": 150, "committee": 135, "minor": 90}
+MINUTES_DELAY = datetime.timedelta(days=14)
+INVITATION_LEAD = datetime.timedelta(days=14, hours=7)
+#: calendar UIDs derived from the data, so that a seed gives the same UIDs
+DEMO_NAMESPACE = uuid.UUID("5d1c9a52-8f0e-4c43-9a3e-6f1b2f0c7a11")
 
 
 @dataclass
@@ -46,7 +51,7 @@ class PlannedMeeting:
 
     @property
     def has_agenda(self) -> bool:
-        return self.meeting.state in (Meeting.State.HELD, Meeting.State.INVITED)
+        return self.meeting.was_held or self.meeting.state == Meeting.State.INVITED
 
 
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> datetime.date:
@@ -89,7 +94,12 @@ def _days_for(spec: OrgSpec, index: int, year: int, scale: Scale):
 
 def _state(day: datetime.date, rng: random.Random) -> str:
     if day < DEMO_TODAY:
-        return Meeting.State.CANCELLED if rng.random() < 0.03 else Meeting.State.HELD
+        if rng.random() < 0.03:
+            return Meeting.State.CANCELLED
+        # minutes are signed and published about two weeks after the meeting
+        if day + MINUTES_DELAY <= DEMO_TODAY:
+            return Meeting.State.PUBLISHED
+        return Meeting.State.HELD
     if day <= DEMO_TODAY + INVITATION_HORIZON:
         return Meeting.State.INVITED
     return Meeting.State.PLANNED
@@ -137,7 +147,7 @@ def _meeting(rng, body, org, org_spec, rooms, day, number, key) -> PlannedMeetin
     )
     state = _state(day, rng)
     minutes = DURATION_MINUTES[org_spec.rhythm]
-    if state == Meeting.State.HELD:
+    if state in Meeting.HELD_STATES:
         minutes += rng.randint(-40, 50)
     constituent = key == "council" and day == constituent_day()
     label = (
@@ -151,6 +161,10 @@ def _meeting(rng, body, org, org_spec, rooms, day, number, key) -> PlannedMeetin
         location=rooms[org_spec.room],
         state=state,
         public=org_spec.public_meetings,
+        uid=uuid.uuid5(DEMO_NAMESPACE, f"{body.slug}/{key}/{start.isoformat()}"),
+        invitation_sent_at=(
+            start - INVITATION_LEAD if state != Meeting.State.PLANNED else None
+        ),
         created=start - datetime.timedelta(weeks=8),
     )
     return PlannedMeeting(meeting, key, org, org_spec)

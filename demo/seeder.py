@@ -30,8 +30,8 @@ from sessions.models import AgendaItem, Consultation, Meeting
 from . import files, people
 from .agenda import AgendaBuilder
 from .papers import PaperPlanner, paper_state
-from .schedule import BERLIN, plan_meetings
-from .spec import DEMO_TODAY, DEPARTMENTS, TERMS, BodySpec, Scale, body_specs
+from .schedule import BERLIN, MINUTES_DELAY, plan_meetings
+from .spec import DEPARTMENTS, TERMS, BodySpec, Scale, body_specs
 
 BATCH = 1000
 
@@ -423,8 +423,8 @@ class Seeder:
                 date=planned.day - datetime.timedelta(days=14),
                 meeting=meeting,
             )
-            minutes_day = planned.day + datetime.timedelta(days=14)
-            if meeting.state == Meeting.State.HELD and minutes_day <= DEMO_TODAY:
+            minutes_day = planned.day + MINUTES_DELAY
+            if meeting.state == Meeting.State.PUBLISHED:
                 minutes = files.minutes_document(planned, agenda, spec=spec)
                 add(
                     self.blobs.put(body.pk, minutes),

@@ -20,6 +20,14 @@ class Meeting(OParlObject):
         PUBLISHED = "published", _("Minutes published")
         CANCELLED = "cancelled", _("Cancelled")
 
+    #: States of a meeting that has taken place.
+    HELD_STATES = (
+        State.HELD,
+        State.MINUTES_DRAFTED,
+        State.MINUTES_SIGNED,
+        State.PUBLISHED,
+    )
+
     # OParl meetingState is free text; these are the German terms shown to clients.
     OPARL_STATES = {
         State.PLANNED: "terminiert",
@@ -111,6 +119,10 @@ class Meeting(OParlObject):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.start:%d.%m.%Y})" if self.start else self.name
+
+    @property
+    def was_held(self) -> bool:
+        return self.state in self.HELD_STATES
 
     @property
     def cancelled(self) -> bool:

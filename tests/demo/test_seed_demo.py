@@ -4,7 +4,6 @@ Seeded once per module inside a transaction that is rolled back afterwards, so
 the rest of the suite still starts from an empty database.
 """
 
-import datetime
 import io
 import itertools
 import re
@@ -136,12 +135,15 @@ def test_memberships_show_roles_deputies_and_changes_within_the_term():
 def test_meeting_states_follow_the_demo_today():
     for meeting in Meeting.objects.all():
         day = meeting.start.date()
-        if meeting.state in (Meeting.State.HELD, Meeting.State.CANCELLED):
+        if meeting.was_held or meeting.state == Meeting.State.CANCELLED:
             assert day < DEMO_TODAY
         else:
             assert day >= DEMO_TODAY
+        if meeting.state == Meeting.State.PUBLISHED:
+            assert meeting.files.filter(role="results_protocol").exists()
+        assert (meeting.invitation_sent_at is None) == (meeting.state == "planned")
     states = set(Meeting.objects.values_list("state", flat=True))
-    assert {"held", "invited", "planned", "cancelled"} <= states
+    assert {"published", "held", "invited", "planned", "cancelled"} <= states
 
 
 def test_agendas_have_public_and_non_public_parts_numbered_accordingly():
@@ -198,7 +200,7 @@ def test_scheduled_consultations_follow_the_calendar_and_the_agenda():
 
 def test_held_meetings_have_results_and_decided_papers_a_resolution():
     held_items = AgendaItem.objects.filter(
-        meeting__state=Meeting.State.HELD, consultation__isnull=False
+        meeting__state__in=Meeting.HELD_STATES, consultation__isnull=False
     )
     assert held_items.exists()
     assert not held_items.filter(result="").exists()
@@ -239,11 +241,7 @@ def test_paper_pdfs_contain_their_title_and_match_their_checksums():
 
 
 def test_meetings_have_invitations_and_minutes_as_pdf():
-    held = Meeting.objects.filter(
-        state=Meeting.State.HELD,
-        public=True,
-        start__date__lt=DEMO_TODAY - datetime.timedelta(days=14),
-    ).first()
+    held = Meeting.objects.filter(state=Meeting.State.PUBLISHED, public=True).first()
     invitation = held.files.get(role=File.Role.INVITATION)
     minutes = held.files.get(role=File.Role.RESULTS_PROTOCOL)
 
