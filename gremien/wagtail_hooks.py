@@ -83,6 +83,25 @@ class BodyViewSet(BodyScopedViewSet):
             heading=_("Papers"),
             help_text=_("Changing the prefix affects only papers created afterwards."),
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("municipal_code"),
+                FieldPanel("invitation_period_days"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("agenda_public_prefix"),
+                        FieldPanel("agenda_nonpublic_prefix"),
+                    ]
+                ),
+                FieldPanel("agenda_nonpublic_continues"),
+                FieldPanel("invitation_template"),
+            ],
+            heading=_("Standing orders"),
+            help_text=_(
+                "Rules of the municipal code and the standing orders that meetings, "
+                "agendas and invitations follow."
+            ),
+        ),
         oparl_panel("equivalent", "license_valid_since", "oparl_since"),
     ]
     base_form_class = BodyForm
@@ -150,6 +169,18 @@ class OrganizationViewSet(BodyScopedViewSet):
                 "An organization that has ended keeps its history: set an end "
                 "date instead of deleting it."
             ),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("statutory_members"),
+                        FieldPanel("invitation_period_days"),
+                    ]
+                ),
+                FieldPanel("standard_agenda"),
+            ],
+            heading=_("Meetings"),
         ),
         MultiFieldPanel(
             [FieldPanel("location"), FieldPanel("website"), FieldPanel("posts")],
