@@ -1,0 +1,1 @@
+"""State changes of meetings, agendas, consultations and minutes, one module each."""
