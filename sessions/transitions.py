@@ -38,7 +38,8 @@ def check_transition(meeting: Meeting, target: str) -> None:
                 str(State(s).label) for s in sorted(ALLOWED[meeting.state])
             )
             or _("none"),
-        }
+        },
+        code="illegal_transition",
     )
 
 

@@ -42,7 +42,8 @@ from ..recipients import (
     meeting_day,
 )
 from ..tasks import dispatch_send
-from .lifecycle import lock_meeting, move_meeting, require_meeting_permission
+from ..transitions import check_transition, move_to
+from .lifecycle import lock_meeting, require_meeting_permission
 
 #: Template tags a body's own letter may use: no loading of tag libraries, no
 #: including of files, no dumping of the context (``debug``).
@@ -356,7 +357,7 @@ def meeting_invite(*, actor, meeting: Meeting, urgent_reason: str = "") -> Dispa
     """
     require_meeting_permission(actor, meeting)
     lock_meeting(meeting)
-    move_meeting(meeting, Meeting.State.INVITED, check_only=True)
+    check_transition(meeting, Meeting.State.INVITED)
     urgent_reason = urgent_reason.strip()
     now = timezone.now()
     if meeting.start <= now:
@@ -383,7 +384,7 @@ def meeting_invite(*, actor, meeting: Meeting, urgent_reason: str = "") -> Dispa
         text=invitation_text(meeting, context),
         urgent_reason=meeting.urgent_reason,
     )
-    move_meeting(meeting, Meeting.State.INVITED)
+    move_to(meeting, Meeting.State.INVITED)
     meeting.invitation_sent_at = now
     meeting.save(update_fields=["state", "urgent_reason", "invitation_sent_at"])
     log(

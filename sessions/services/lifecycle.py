@@ -40,17 +40,6 @@ def lock_meeting(meeting: Meeting) -> None:
     meeting.refresh_from_db()
 
 
-def move_meeting(meeting: Meeting, target: str, *, check_only: bool = False) -> None:
-    """``transitions.move_to`` with the stable code ``illegal_transition``."""
-    try:
-        if check_only:
-            check_transition(meeting, target)
-        else:
-            move_to(meeting, target)
-    except ValidationError as exc:
-        raise ValidationError(exc.messages[0], code="illegal_transition") from exc
-
-
 def _log_state(meeting: Meeting, actor, **data) -> None:
     log(
         instance=meeting,
@@ -246,7 +235,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
 
     require_meeting_permission(actor, meeting)
     lock_meeting(meeting)
-    move_meeting(meeting, Meeting.State.CANCELLED, check_only=True)
+    check_transition(meeting, Meeting.State.CANCELLED)
     reason = reason.strip()
     if not reason:
         raise ValidationError(
@@ -260,7 +249,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
             }
         )
     invited = meeting.state == Meeting.State.INVITED
-    move_meeting(meeting, Meeting.State.CANCELLED)
+    move_to(meeting, Meeting.State.CANCELLED)
     meeting.cancellation_reason = reason
     if invited:
         meeting.sequence += 1
@@ -282,7 +271,7 @@ def meeting_start(*, actor, meeting: Meeting) -> Meeting:
     """
     require_meeting_permission(actor, meeting)
     lock_meeting(meeting)
-    move_meeting(meeting, Meeting.State.RUNNING, check_only=True)
+    check_transition(meeting, Meeting.State.RUNNING)
     if timezone.now() < meeting.start - START_WINDOW:
         raise ValidationError(
             _(
@@ -292,7 +281,7 @@ def meeting_start(*, actor, meeting: Meeting) -> Meeting:
             % {"start": timezone.localtime(meeting.start).strftime("%d.%m.%Y %H:%M")},
             code="too_early",
         )
-    move_meeting(meeting, Meeting.State.RUNNING)
+    move_to(meeting, Meeting.State.RUNNING)
     meeting.save(update_fields=["state"])
     _log_state(meeting, actor)
     return meeting
@@ -307,7 +296,7 @@ def meeting_end(*, actor, meeting: Meeting) -> Meeting:
     """
     require_meeting_permission(actor, meeting)
     lock_meeting(meeting)
-    move_meeting(meeting, Meeting.State.HELD)
+    move_to(meeting, Meeting.State.HELD)
     meeting.save(update_fields=["state"])
     _log_state(meeting, actor)
     return meeting
