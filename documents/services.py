@@ -7,16 +7,19 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from gremien.access import require_body_access
-from gremien.models import Body
+from gremien.models import Body, Organization
 
 from .filecheck import detect_mime_type, validate_upload
-from .models import File, Paper, ReferenceCounter
+from .models import File, Paper, ReferenceCounter, SignOff
 from .models.file import file_storage_path
 from .tasks import file_extract_text
+from .workflow import SCHEDULABLE, check_transition, move_to
 
 REFERENCE_PATTERN = re.compile(r"^(?P<prefix>[^/]+)/(?P<year>\d{4})/(?P<number>\d+)$")
 
@@ -173,3 +176,356 @@ def file_attach(
     log(instance=file, action="wagtail.create", user=actor)
     transaction.on_commit(lambda: file_extract_text.enqueue(file.pk))
     return file
+
+
+# --- Paper workflow -----------------------------------------------------------
+#
+# draft → sign_off (Mitzeichnung) → released → in_consultation → decided/noted,
+# withdrawn from any state that is not final; the table is documents.workflow.
+# Every state change locks the paper row first, so two departments signing off
+# at the same moment cannot both miss being the last one.
+
+#: Meeting states (sessions.Meeting.State) in which a meeting has not taken place
+#: yet; spelled out because documents may not import from sessions.
+MEETING_STATES_NOT_HELD = ("planned", "invited", "running")
+
+#: Outcomes of ``paper_conclude`` and the state each leads to.
+OUTCOMES = {"decided": Paper.State.DECIDED, "noted": Paper.State.NOTED}
+
+
+def _lock(paper: Paper) -> None:
+    """Lock the paper's row and refresh its state from the database."""
+    paper.state = (
+        Paper.objects.select_for_update()
+        .values_list("state", flat=True)
+        .get(pk=paper.pk)
+    )
+
+
+def _log_workflow(*, actor, paper: Paper, transition: str, old: str, **details):
+    """Audit-log entry ``wagtail.edit`` on the paper; ``data`` says what happened."""
+    log(
+        instance=paper,
+        action="wagtail.edit",
+        user=actor,
+        data={
+            "transition": transition,
+            "old_state": old,
+            "new_state": paper.state,
+            "comment": "",
+            **details,
+        },
+    )
+
+
+def _change_state(*, actor, paper: Paper, target: str, transition: str, **details):
+    old = move_to(paper, target)
+    paper.save(update_fields=["state", "modified"])
+    _log_workflow(actor=actor, paper=paper, transition=transition, old=old, **details)
+
+
+def _require_paper_access(actor, paper: Paper) -> None:
+    if actor is not None:
+        require_body_access(actor, paper.body, "documents.change_paper")
+
+
+def _checked_departments(paper: Paper, departments: list[Organization]):
+    if not departments:
+        raise ValidationError(
+            {
+                "departments": ValidationError(
+                    _(
+                        "Name at least one department that has to sign off. "
+                        "A paper that needs no sign-off can be released directly."
+                    ),
+                    code="no_departments",
+                )
+            }
+        )
+    unique = list({department.pk: department for department in departments}.values())
+    wrong = [
+        department
+        for department in unique
+        if department.kind != Organization.Kind.DEPARTMENT
+        or department.body_id != paper.body_id
+        or department.deleted_at is not None
+    ]
+    if wrong:
+        raise ValidationError(
+            {
+                "departments": ValidationError(
+                    _(
+                        "These are not departments of the paper's body and cannot "
+                        "sign off: %(names)s. Choose its administration departments."
+                    ),
+                    code="not_a_department",
+                    params={"names": ", ".join(str(o) for o in wrong)},
+                )
+            }
+        )
+    return unique
+
+
+@transaction.atomic
+def paper_request_sign_off(
+    *, actor, paper: Paper, departments: list[Organization]
+) -> list[SignOff]:
+    """Ask ``departments`` to sign off a draft (Mitzeichnung): draft → sign_off.
+
+    Who: staff of the paper's body with ``documents.change_paper``; ``actor=None``
+    only for system jobs. Opens a new round (the highest earlier round + 1) with
+    one pending ``SignOff`` per department; departments must be alive
+    organizations of kind department of the paper's body, at least one (a paper
+    that needs none is released with ``paper_release``). Locks the paper row.
+    Emits an audit-log entry ``wagtail.edit``.
+    """
+    _require_paper_access(actor, paper)
+    _lock(paper)
+    departments = _checked_departments(paper, departments)
+    round_ = (paper.sign_offs.aggregate(last=Max("round"))["last"] or 0) + 1
+    _change_state(
+        actor=actor,
+        paper=paper,
+        target=Paper.State.SIGN_OFF,
+        transition="request_sign_off",
+        round=round_,
+        departments=[department.pk for department in departments],
+    )
+    return SignOff.objects.bulk_create(
+        SignOff(paper=paper, organization=department, round=round_, requested_by=actor)
+        for department in departments
+    )
+
+
+def _refuse_sign_off(*, actor, sign_off: SignOff, paper: Paper) -> None:
+    """End the round: cancel the pending rest and send the paper back to draft."""
+    pending = paper.sign_offs.filter(round=sign_off.round, state=SignOff.State.PENDING)
+    cancelled = list(pending.values_list("pk", flat=True))
+    pending.update(state=SignOff.State.CANCELLED)
+    _change_state(
+        actor=actor,
+        paper=paper,
+        target=Paper.State.DRAFT,
+        transition="sign_off_refused",
+        comment=sign_off.comment,
+        sign_off=sign_off.pk,
+        department=sign_off.organization_id,
+        round=sign_off.round,
+        cancelled_sign_offs=cancelled,
+    )
+
+
+@transaction.atomic
+def paper_sign_off(
+    *, actor, sign_off: SignOff, approve: bool, comment: str = ""
+) -> SignOff:
+    """Record one department's approval or refusal of a paper in sign-off.
+
+    Who: staff of the paper's body with ``documents.change_paper`` (department
+    heads are staff users; there is no separate per-department permission yet).
+    ``actor=None`` only for system jobs (import). Locks the paper row, then
+    re-reads the sign-off, so a decision is recorded once. The last approval of
+    the round releases the paper. A refusal needs a comment; it cancels the
+    other pending sign-offs of the round and sends the paper back to draft.
+    Emits audit-log entries ``wagtail.edit`` for the decision and any state change.
+    """
+    paper = sign_off.paper
+    _require_paper_access(actor, paper)
+    comment = comment.strip()
+    if not approve and not comment:
+        raise ValidationError(
+            {
+                "comment": ValidationError(
+                    _("Say why the department refuses, so the author can revise."),
+                    code="comment_required",
+                )
+            }
+        )
+    _lock(paper)
+    sign_off.refresh_from_db()
+    if sign_off.state != SignOff.State.PENDING:
+        raise ValidationError(
+            _(
+                "This sign-off is already “%(state)s”. If the paper needs another "
+                "review, request a new sign-off round."
+            ),
+            code="sign_off_not_pending",
+            params={"state": sign_off.get_state_display()},
+        )
+    sign_off.state = SignOff.State.APPROVED if approve else SignOff.State.REFUSED
+    sign_off.decided_by = actor
+    sign_off.decided_at = timezone.now()
+    sign_off.comment = comment
+    sign_off.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+    if not approve:
+        _refuse_sign_off(actor=actor, sign_off=sign_off, paper=paper)
+        return sign_off
+    _log_workflow(
+        actor=actor,
+        paper=paper,
+        transition="sign_off_approved",
+        old=paper.state,
+        comment=comment,
+        sign_off=sign_off.pk,
+        department=sign_off.organization_id,
+        round=sign_off.round,
+    )
+    if not paper.sign_offs.filter(state=SignOff.State.PENDING).exists():
+        _change_state(
+            actor=actor,
+            paper=paper,
+            target=Paper.State.RELEASED,
+            transition="release",
+            round=sign_off.round,
+        )
+    return sign_off
+
+
+@transaction.atomic
+def paper_release(*, actor, paper: Paper) -> Paper:
+    """Release a paper: draft → released, or sign_off → released once all approved.
+
+    Who: staff of the paper's body with ``documents.change_paper``; ``actor=None``
+    only for system jobs. From draft the sign-off is skipped: for paper types
+    that need none (a fraction's Antrag, an Anfrage) or when the staff decide
+    so; the audit entry records ``sign_off_skipped``. Refused while a department
+    has not signed off yet. Locks the paper row. Emits ``wagtail.edit``.
+    """
+    _require_paper_access(actor, paper)
+    _lock(paper)
+    pending = paper.sign_offs.filter(state=SignOff.State.PENDING)
+    if paper.state == Paper.State.SIGN_OFF and pending.exists():
+        raise ValidationError(
+            _(
+                "Not every department has signed off yet (%(departments)s). "
+                "Wait for their sign-off; a refusal sends the paper back to draft."
+            ),
+            code="sign_off_pending",
+            params={"departments": ", ".join(str(s.organization) for s in pending)},
+        )
+    _change_state(
+        actor=actor,
+        paper=paper,
+        target=Paper.State.RELEASED,
+        transition="release",
+        sign_off_skipped=paper.state == Paper.State.DRAFT,
+    )
+    return paper
+
+
+@transaction.atomic
+def paper_withdraw(*, actor, paper: Paper, reason: str) -> Paper:
+    """Withdraw a paper (zurückgezogen) from any state that is not final.
+
+    Who: staff of the paper's body with ``documents.change_paper``; ``actor=None``
+    only for system jobs. ``reason`` is required. Pending sign-offs are
+    cancelled. Consultations on meetings not yet held are NOT removed from
+    their agendas here (documents may not touch sessions, and an invited
+    meeting's agenda changes only through the sessions services); their ids are
+    recorded as ``open_consultations`` in the audit entry so the Sitzungsdienst
+    can take the items off or announce the withdrawal in the session. Locks
+    the paper row. Emits ``wagtail.edit`` with the reason as comment.
+    """
+    _require_paper_access(actor, paper)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Say why the paper is withdrawn; the reason is recorded."),
+                    code="reason_required",
+                )
+            }
+        )
+    _lock(paper)
+    check_transition(paper, Paper.State.WITHDRAWN)
+    cancelled = list(
+        paper.sign_offs.filter(state=SignOff.State.PENDING).values_list("pk", flat=True)
+    )
+    SignOff.objects.filter(pk__in=cancelled).update(state=SignOff.State.CANCELLED)
+    open_consultations = list(
+        paper.consultations.filter(
+            deleted_at__isnull=True, meeting__state__in=MEETING_STATES_NOT_HELD
+        ).values_list("pk", flat=True)
+    )
+    _change_state(
+        actor=actor,
+        paper=paper,
+        target=Paper.State.WITHDRAWN,
+        transition="withdraw",
+        comment=reason,
+        cancelled_sign_offs=cancelled,
+        open_consultations=open_consultations,
+    )
+    return paper
+
+
+@transaction.atomic
+def paper_begin_consultation(*, paper: Paper, actor=None) -> Paper:
+    """released → in_consultation, when the paper is first put on an agenda.
+
+    Who: the sessions services only, after checking their own permission;
+    ``actor`` is recorded in the audit log, not checked here. Idempotent for a
+    paper already in consultation (a later step of its consultation path).
+    Refuses papers that are not released (code ``paper_not_released``). Locks
+    the paper row. Emits ``wagtail.edit`` on the change.
+    """
+    _lock(paper)
+    require_schedulable(paper)
+    if paper.state != Paper.State.IN_CONSULTATION:
+        _change_state(
+            actor=actor,
+            paper=paper,
+            target=Paper.State.IN_CONSULTATION,
+            transition="begin_consultation",
+        )
+    return paper
+
+
+@transaction.atomic
+def paper_conclude(*, paper: Paper, outcome: str, actor=None) -> Paper:
+    """in_consultation → decided or noted (``outcome`` "decided" / "noted").
+
+    Who: the sessions services only, when the resolution of the deciding body
+    is recorded; they check the permission, ``actor`` is only recorded. Locks
+    the paper row. Emits ``wagtail.edit``.
+    """
+    if outcome not in OUTCOMES:
+        raise ValidationError(
+            _("The outcome must be “decided” or “noted”, not “%(outcome)s”."),
+            code="invalid_outcome",
+            params={"outcome": outcome},
+        )
+    _lock(paper)
+    _change_state(
+        actor=actor, paper=paper, target=OUTCOMES[outcome], transition="conclude"
+    )
+    return paper
+
+
+def paper_is_schedulable(paper: Paper) -> bool:
+    """Whether ``paper`` may be put on an agenda: released or in consultation."""
+    return paper.deleted_at is None and paper.state in SCHEDULABLE
+
+
+def require_schedulable(paper: Paper) -> None:
+    """Raise ValidationError (code ``paper_not_released``) unless schedulable."""
+    if paper_is_schedulable(paper):
+        return
+    if paper.deleted_at is not None:
+        message = _("The paper was deleted and cannot be put on an agenda.")
+    elif paper.state in (Paper.State.DRAFT, Paper.State.SIGN_OFF):
+        message = _(
+            "Only released papers can be put on an agenda. Release the paper "
+            "first (sign-off may be required)."
+        )
+    else:
+        message = _(
+            "Only released papers can be put on an agenda. This paper is "
+            "“%(state)s”; create a new paper to bring the matter up again."
+        )
+    raise ValidationError(
+        message,
+        code="paper_not_released",
+        params={"state": Paper.State(paper.state).label},
+    )
