@@ -58,12 +58,12 @@ NEXT_STEP_HINTS = {
 
 
 def check_transition(paper: Paper, target: str) -> None:
-    """Raise a ValidationError (code ``invalid_transition``) saying what to do."""
+    """Raise a ValidationError (code ``illegal_transition``) saying what to do."""
     if target in ALLOWED[paper.state]:
         return
     raise ValidationError(
         _("The paper is “%(current)s” and cannot become “%(target)s”. %(hint)s"),
-        code="invalid_transition",
+        code="illegal_transition",
         params={
             "current": State(paper.state).label,
             "target": State(target).label,

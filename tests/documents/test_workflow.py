@@ -332,7 +332,7 @@ def test_sign_off_cannot_be_requested_for_a_released_paper(paper, staff, finance
     with pytest.raises(ValidationError) as exc:
         paper_request_sign_off(actor=staff, paper=paper, departments=[finance])
 
-    assert codes(exc.value) == {"invalid_transition"}
+    assert codes(exc.value) == {"illegal_transition"}
     assert exc.value.params["current"] == State.RELEASED.label
     assert not SignOff.objects.exists()
 
@@ -381,7 +381,7 @@ def test_releasing_twice_is_refused(paper, staff):
     with pytest.raises(ValidationError) as exc:
         paper_release(actor=staff, paper=paper)
 
-    assert codes(exc.value) == {"invalid_transition"}
+    assert codes(exc.value) == {"illegal_transition"}
 
 
 # --- withdrawal -------------------------------------------------------------------
@@ -435,7 +435,7 @@ def test_a_decided_paper_cannot_be_withdrawn(paper, staff):
     with pytest.raises(ValidationError) as exc:
         paper_withdraw(actor=staff, paper=paper, reason="Zu spät.")
 
-    assert codes(exc.value) == {"invalid_transition"}
+    assert codes(exc.value) == {"illegal_transition"}
     assert reloaded(paper).state == State.DECIDED
 
 
@@ -446,7 +446,7 @@ def test_a_draft_cannot_be_concluded(paper):
     with pytest.raises(ValidationError) as exc:
         paper_conclude(paper=paper, outcome="decided")
 
-    assert codes(exc.value) == {"invalid_transition"}
+    assert codes(exc.value) == {"illegal_transition"}
     assert reloaded(paper).state == State.DRAFT
 
 
