@@ -1,0 +1,101 @@
+"""Helpers for the agenda and consultation tests: staff, released papers, meetings."""
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from documents.services import paper_create, paper_release
+from sessions.models import Meeting
+from sessions.services.invitations import meeting_invite
+from sessions.services.lifecycle import meeting_end, meeting_start
+from tests.gremien.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    StaffAccessFactory,
+    UserFactory,
+)
+from tests.sessions.factories import MeetingFactory
+
+
+def staff_of(*bodies):
+    """A Sitzungsdienst user working on ``bodies``."""
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="Sitzungsdienst"))
+    for body in bodies:
+        StaffAccessFactory(user=user, body=body)
+    return user
+
+
+def released_paper(body, name="Bebauungsplan Nr. 12", *, public=True):
+    paper = paper_create(
+        actor=None, body=body, name=name, date=datetime.date(2026, 11, 2), public=public
+    )
+    return paper_release(actor=None, paper=paper)
+
+
+def committee(body, name, kind="committee", **fields):
+    return OrganizationFactory(body=body, name=name, kind=kind, **fields)
+
+
+def meeting_of(body, *organizations, days=14, name=None):
+    """A planned meeting of ``organizations`` ``days`` from now."""
+    return MeetingFactory(
+        body=body,
+        name=name or f"Sitzung {organizations[0].name}",
+        start=timezone.now() + datetime.timedelta(days=days),
+        organizations=list(organizations),
+    )
+
+
+# Meeting states through the lifecycle services -----------------------------
+
+
+class Clock:
+    """Stands in for ``django.utils.timezone.now``, so a test can reach the day
+    of a meeting and open it (``meeting_start`` refuses it earlier)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def set(self, now) -> None:
+        self.now = now
+
+
+def _seat_members(meeting) -> None:
+    """Invitations need recipients: one member with e-mail per organization."""
+    for organization in meeting.organizations.all():
+        if not organization.memberships.exists():
+            membership = MembershipFactory(organization=organization)
+            membership.person.email = [f"{membership.person.given_name}@example.org"]
+            membership.person.save(update_fields=["email"])
+
+
+def invite(actor, meeting):
+    """Send the invitation through ``meeting_invite``."""
+    _seat_members(meeting)
+    meeting_invite(actor=actor, meeting=meeting, urgent_reason="Eilbedürftig")
+    meeting.refresh_from_db()
+    return meeting
+
+
+def run(actor, meeting, clock):
+    """Invite if need be, go to the meeting's start and open it."""
+    meeting.refresh_from_db()
+    if meeting.state == Meeting.State.RUNNING:
+        return meeting
+    if meeting.state == Meeting.State.PLANNED:
+        invite(actor, meeting)
+    clock.set(meeting.start)
+    meeting_start(actor=actor, meeting=meeting)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def hold(actor, meeting, clock):
+    """Open and close the meeting: it is held."""
+    run(actor, meeting, clock)
+    meeting_end(actor=actor, meeting=meeting)
+    meeting.refresh_from_db()
+    return meeting
