@@ -1,8 +1,7 @@
 """Admin for meetings, agenda items and consultations (Beratungsfolge)."""
 
 from django import forms
-from django.urls import reverse
-from django.utils.http import urlencode
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -21,6 +20,7 @@ from gremien.admin_scoping import (
 )
 from gremien.models import Body, Organization
 
+from .admin_views import AgendaBuilderView
 from .models import AgendaItem, Consultation, Meeting
 
 AGENDA_ITEMS = "agenda-items"
@@ -31,11 +31,10 @@ AGENDA_ITEMS = "agenda-items"
 class MeetingIndexView(ScopedIndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        url = reverse(f"{AGENDA_ITEMS}:index")
         buttons.append(
             MenuItem(
                 _("Agenda"),
-                url=f"{url}?{urlencode({'meeting': instance.pk})}",
+                url=reverse("meetings_agenda_builder", args=[instance.pk]),
                 icon_name="list-ol",
                 priority=15,
             )
@@ -226,3 +225,14 @@ class SessionsViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_viewset():
     return SessionsViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path(
+            "meetings/<int:pk>/agenda/",
+            AgendaBuilderView.as_view(),
+            name="meetings_agenda_builder",
+        )
+    ]

@@ -1,0 +1,198 @@
+"""Purpose-built admin screens of the Sitzungsdienst (beyond the model forms)."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from gremien.access import scope_to_user
+
+from .models import AgendaItem, Consultation, Meeting
+from .selectors import schedulable_consultations
+from .services import agenda as agenda_services
+
+
+class FreeItemForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Title"), max_length=500)
+    public = forms.BooleanField(
+        label=gettext_lazy("public"), required=False, initial=True
+    )
+
+
+class PaperItemForm(forms.Form):
+    consultation = forms.ModelChoiceField(
+        label=gettext_lazy("Paper"),
+        queryset=Consultation.objects.none(),
+        help_text=gettext_lazy(
+            "Released papers whose consultation path has an open step for one of "
+            "this meeting's organizations."
+        ),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["consultation"]
+        field.queryset = schedulable_consultations(meeting)
+        field.label_from_instance = lambda c: (
+            f"{c.paper.reference} {c.paper.name} ({c.get_role_display()})"
+        )
+
+
+class AgendaBuilderView(WagtailAdminTemplateMixin, TemplateView):
+    """Build a meeting's agenda: add, move, remove items; standard items.
+
+    Every change goes through ``sessions.services.agenda``; this view only
+    turns button presses into service calls and refusals into messages.
+    """
+
+    template_name = "sessions/admin/agenda_builder.html"
+    header_icon = "list-ol"
+
+    def dispatch(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        queryset = scope_to_user(Meeting.objects.alive(), request.user)
+        self.meeting = get_object_or_404(queryset, pk=pk)
+        if not request.user.has_perm("meetings.change_meeting"):
+            raise PermissionDenied
+        return super().dispatch(request, pk, *args, **kwargs)
+
+    def get_page_title(self) -> str:
+        return _("Agenda: %(meeting)s") % {"meeting": self.meeting}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("meetings:index"), "label": _("Meetings")},
+            {
+                "url": reverse("meetings:edit", args=[self.meeting.pk]),
+                "label": str(self.meeting),
+            },
+            {"url": "", "label": _("Agenda")},
+        ]
+
+    def items(self):
+        return (
+            self.meeting.agenda_items.alive()
+            .select_related("consultation__paper")
+            .order_by("order")
+        )
+
+    def rows(self) -> list[dict]:
+        """Items in order, each with its place among its siblings (same part
+        and parent), which is what moving up and down works on."""
+        items = list(self.items())
+        rows = []
+        for item in items:
+            siblings = [
+                other
+                for other in items
+                if other.parent_id == item.parent_id and other.public == item.public
+            ]
+            index = siblings.index(item)
+            rows.append(
+                {
+                    "item": item,
+                    "position": index + 1,
+                    "first": index == 0,
+                    "last": index == len(siblings) - 1,
+                }
+            )
+        return rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            meeting=self.meeting,
+            rows=self.rows(),
+            free_form=kwargs.get("free_form") or FreeItemForm(),
+            paper_form=kwargs.get("paper_form") or PaperItemForm(meeting=self.meeting),
+            editable=self.meeting.state in agenda_services.EDITABLE_STATES,
+        )
+        return context
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        action = request.POST.get("action", "")
+        handler = getattr(self, f"do_{action}", None)
+        if handler is None:
+            messages.error(request, _("Unknown action."))
+            return self._back()
+        try:
+            return handler(request) or self._back()
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return self._back()
+
+    def _back(self) -> HttpResponse:
+        return HttpResponseRedirect(
+            reverse("meetings_agenda_builder", args=[self.meeting.pk])
+        )
+
+    def _item(self, request) -> AgendaItem:
+        return get_object_or_404(self.items(), pk=request.POST.get("item"))
+
+    def do_add_free(self, request):
+        form = FreeItemForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(free_form=form))
+        agenda_services.agenda_item_add(
+            actor=request.user,
+            meeting=self.meeting,
+            name=form.cleaned_data["name"],
+            public=form.cleaned_data["public"],
+        )
+        messages.success(request, _("Item added."))
+        return None
+
+    def do_add_paper(self, request):
+        form = PaperItemForm(request.POST, meeting=self.meeting)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(paper_form=form))
+        consultation = form.cleaned_data["consultation"]
+        agenda_services.agenda_item_add(
+            actor=request.user,
+            meeting=self.meeting,
+            name=consultation.paper.name,
+            public=consultation.paper.public,
+            consultation=consultation,
+        )
+        messages.success(request, _("Paper put on the agenda."))
+        return None
+
+    def do_standard(self, request):
+        agenda_services.agenda_apply_standard_items(
+            actor=request.user, meeting=self.meeting
+        )
+        messages.success(request, _("Standard items added."))
+        return None
+
+    def _move(self, request, delta: int):
+        position = int(request.POST.get("position", "0")) + delta
+        agenda_services.agenda_item_move(
+            actor=request.user, item=self._item(request), position=position
+        )
+
+    def do_up(self, request):
+        self._move(request, -1)
+
+    def do_down(self, request):
+        self._move(request, +1)
+
+    def do_toggle_public(self, request):
+        item = self._item(request)
+        agenda_services.agenda_item_update(
+            actor=request.user, item=item, public=not item.public
+        )
+
+    def do_remove(self, request):
+        agenda_services.agenda_item_remove(
+            actor=request.user,
+            item=self._item(request),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("Item removed."))
