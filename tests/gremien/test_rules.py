@@ -339,7 +339,7 @@ def test_unknown_profile_is_refused_with_a_message():
 
     assert isinstance(raised.value, ValueError)
     assert raised.value.key == "bayern"
-    assert "Unknown municipal code profile: bayern" in str(raised.value)
+    assert str(raised.value) == "Unbekannte Gemeindeordnung: bayern"
 
 
 def test_validator_accepts_registered_profiles_and_refuses_others():
