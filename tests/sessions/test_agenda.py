@@ -16,7 +16,6 @@ from sessions.services.consultations import consultation_path_set
 from sessions.services.lifecycle import meeting_cancel
 from tests.gremien.factories import BodyFactory
 from tests.sessions.agenda_factories import (
-    Clock,
     committee,
     hold,
     invite,
@@ -45,26 +44,6 @@ def orders(meeting):
         .order_by("order")
         .values_list("order", flat=True)
     )
-
-
-@pytest.fixture
-def body(db):
-    return BodyFactory()
-
-
-@pytest.fixture
-def staff(body):
-    return staff_of(body)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def bau(body):
-    return committee(body, "Bauausschuss")
 
 
 @pytest.fixture

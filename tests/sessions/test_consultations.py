@@ -11,7 +11,6 @@ from sessions.services.consultations import (
 )
 from tests.gremien.factories import BodyFactory
 from tests.sessions.agenda_factories import (
-    Clock,
     committee,
     hold,
     meeting_of,
@@ -22,26 +21,6 @@ from tests.sessions.agenda_factories import (
 
 Role = Consultation.Role
 Result = AgendaItem.Result
-
-
-@pytest.fixture
-def body(db):
-    return BodyFactory()
-
-
-@pytest.fixture
-def staff(body):
-    return staff_of(body)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def bau(body):
-    return committee(body, "Bauausschuss")
 
 
 @pytest.fixture
