@@ -5,17 +5,15 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from documents.services import paper_create
+from documents.services import paper_create, paper_release
 from sessions.extracts import (
     public_minutes_items,
     public_minutes_text,
     resolution_extract,
 )
 from sessions.models import (
-    AgendaItem,
     Attendance,
     Consultation,
     ItemMinutes,
@@ -23,6 +21,9 @@ from sessions.models import (
     Minutes,
     MinutesCorrection,
 )
+from sessions.services.agenda import agenda_item_add
+from sessions.services.consultations import consultation_path_set
+from sessions.services.lifecycle import meeting_create
 from sessions.services.minutes import (
     attendance_prefill,
     attendance_record,
@@ -39,22 +40,16 @@ from tests.gremien.factories import (
     MembershipFactory,
     OrganizationFactory,
     PersonFactory,
-    StaffAccessFactory,
-    UserFactory,
 )
+from tests.sessions.agenda_factories import Clock, hold, staff_of
 
 pytestmark = pytest.mark.django_db
 
 START = datetime.datetime(2026, 3, 12, 17, tzinfo=datetime.UTC)
+#: Meetings are planned and invited this long before they start.
+AHEAD = datetime.timedelta(days=30)
 PRESENT = Attendance.Status.PRESENT
 State = Meeting.State
-
-
-def set_state_without_lifecycle(meeting: Meeting, state: str) -> None:
-    """Stand-in for the lifecycle services (meeting_start/meeting_end), which
-    were not committed when these tests were written."""
-    Meeting.objects.filter(pk=meeting.pk).update(state=state)
-    meeting.state = state
 
 
 def code_of(error: ValidationError) -> str:
@@ -64,61 +59,119 @@ def code_of(error: ValidationError) -> str:
     return error.code
 
 
-def make_staff(body):
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="Sitzungsdienst"))
-    StaffAccessFactory(user=user, body=body)
-    return user
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock(monkeypatch)
+    clock.set(START - AHEAD)
+    return clock
 
 
-def new_meeting(body, organization, *, start=START, end=None, public=True, name="Rat"):
-    meeting = Meeting.objects.create(
-        body=body, name=name, start=start, end=end, public=public
+def plan(actor, organization, *, start=START, public=True, name="Rat", items=1):
+    """A meeting planned through ``meeting_create``, with ``items`` public
+    agenda items "Punkt 1" … added through ``agenda_item_add``."""
+    meeting = meeting_create(
+        actor=actor,
+        body=organization.body,
+        organizations=[organization],
+        name=name,
+        start=start,
+        public=public,
     )
-    meeting.organizations.add(organization)
+    for n in range(1, items + 1):
+        agenda_item_add(actor=actor, meeting=meeting, name=f"Punkt {n}")
     return meeting
 
 
-def new_item(meeting, order, *, public=True, name=None):
-    prefix = "Ö" if public else "N"
-    return AgendaItem.objects.create(
-        meeting=meeting,
-        order=order,
-        number=f"{prefix} {order}",
-        name=name or f"Punkt {order}",
-        public=public,
-    )
+def held(actor, organization, clock, *, start, **fields):
+    """A meeting planned a month ahead, invited, opened and closed."""
+    clock.set(start - AHEAD)
+    return hold(actor, plan(actor, organization, start=start, **fields), clock)
+
+
+def published(clerk_user, chair_user, meeting):
+    """Minutes of a held meeting finished, signed by both and published."""
+    minutes_open(actor=clerk_user, meeting=meeting)
+    for item in meeting.agenda_items.all():
+        item_minutes_update(actor=clerk_user, agenda_item=item, done=True)
+    minutes_mark_drafted(actor=clerk_user, meeting=meeting)
+    minutes_sign(actor=chair_user, meeting=meeting, as_role="chair")
+    minutes_sign(actor=clerk_user, meeting=meeting, as_role="clerk")
+    minutes_publish(actor=clerk_user, meeting=meeting)
+    meeting.refresh_from_db()
+    return meeting
 
 
 @pytest.fixture
-def s():
-    body = BodyFactory(name="Stadt Neuhausen", slug="neuhausen")
-    council = OrganizationFactory(body=body, name="Rat der Stadt", kind="council")
-    members = [
-        MembershipFactory(organization=council, person__family_name=f"Rat{i}")
-        for i in range(3)
-    ]
-    deputy = MembershipFactory(
-        organization=council, kind="deputy", person__family_name="Vertreter"
-    )
-    MembershipFactory(
-        organization=council,
-        person__family_name="Ausgeschieden",
-        end_date=datetime.date(2025, 12, 31),
-    )
-    meeting = new_meeting(body, council)
-    items = [new_item(meeting, 1), new_item(meeting, 2), new_item(meeting, 3)]
-    set_state_without_lifecycle(meeting, State.HELD)
-    return SimpleNamespace(
-        body=body,
-        council=council,
-        persons=[m.person for m in members],
-        deputy=deputy.person,
-        meeting=meeting,
-        items=items,
-        clerk_user=make_staff(body),
-        chair_user=make_staff(body),
-    )
+def build(clock):
+    """The council of Neuhausen and its meeting on ``START`` with three public
+    items Ö 1–3, held through the lifecycle services. ``paper`` makes Ö 1 the
+    deciding consultation of a released paper of that name; ``secret`` adds a
+    non-public item of that name (on the agenda from the start: the agenda
+    cannot change once the meeting runs)."""
+
+    def build(*, paper=None, secret=None):
+        body = BodyFactory(name="Stadt Neuhausen", slug="neuhausen")
+        council = OrganizationFactory(body=body, name="Rat der Stadt", kind="council")
+        members = [
+            MembershipFactory(organization=council, person__family_name=f"Rat{i}")
+            for i in range(3)
+        ]
+        deputy = MembershipFactory(
+            organization=council, kind="deputy", person__family_name="Vertreter"
+        )
+        MembershipFactory(
+            organization=council,
+            person__family_name="Ausgeschieden",
+            end_date=datetime.date(2025, 12, 31),
+        )
+        clerk_user, chair_user = staff_of(body), staff_of(body)
+        clock.set(START - AHEAD)
+        meeting = plan(clerk_user, council, items=0)
+        items = []
+        if paper is not None:
+            paper = paper_create(
+                actor=None, body=body, name=paper, date=(START - AHEAD).date()
+            )
+            consultation_path_set(
+                actor=clerk_user,
+                paper=paper,
+                steps=[([council], Consultation.Role.DECIDING)],
+            )
+            paper = paper_release(actor=None, paper=paper)
+            items.append(
+                agenda_item_add(actor=clerk_user, meeting=meeting, paper=paper)
+            )
+        for n in range(len(items) + 1, 4):
+            items.append(
+                agenda_item_add(actor=clerk_user, meeting=meeting, name=f"Punkt {n}")
+            )
+        if secret is not None:
+            secret = agenda_item_add(
+                actor=clerk_user, meeting=meeting, name=secret, public=False
+            )
+            secret.refresh_from_db()
+        for item in items:
+            item.refresh_from_db()
+        hold(clerk_user, meeting, clock)
+        return SimpleNamespace(
+            body=body,
+            council=council,
+            persons=[m.person for m in members],
+            deputy=deputy.person,
+            meeting=meeting,
+            items=items,
+            paper=paper,
+            secret=secret,
+            clerk_user=clerk_user,
+            chair_user=chair_user,
+        )
+
+    return build
+
+
+@pytest.fixture
+def s(build):
+    return build()
 
 
 def all_present(s):
@@ -155,14 +208,15 @@ def test_minutes_open_is_idempotent_and_needs_a_held_meeting(s):
     assert first.pk == again.pk and Minutes.objects.count() == 1
     assert (again.chair, again.clerk) == (s.persons[0], s.persons[1])
 
-    planned = new_meeting(s.body, s.council, start=START + datetime.timedelta(days=9))
+    planned = plan(s.clerk_user, s.council, start=START + datetime.timedelta(days=9))
+    assert planned.state == State.PLANNED
     with pytest.raises(ValidationError) as exc:
         minutes_open(actor=s.clerk_user, meeting=planned)
     assert code_of(exc.value) == "meeting_not_held"
 
 
 def test_staff_of_another_body_cannot_open_minutes(s):
-    stranger = make_staff(BodyFactory())
+    stranger = staff_of(BodyFactory())
     with pytest.raises(PermissionDenied):
         minutes_open(actor=stranger, meeting=s.meeting)
     assert not Minutes.objects.exists()
@@ -212,8 +266,8 @@ def test_departure_before_arrival_and_foreign_items_are_refused(s):
         )
     assert code_of(exc.value) == "departure_before_arrival"
 
-    other = new_meeting(s.body, s.council, start=START + datetime.timedelta(days=7))
-    foreign = new_item(other, 1)
+    other = plan(s.clerk_user, s.council, start=START + datetime.timedelta(days=7))
+    foreign = other.agenda_items.get()
     with pytest.raises(ValidationError) as exc:
         attendance_record(
             actor=s.clerk_user,
@@ -239,17 +293,17 @@ def test_recording_again_updates_the_row(s):
     assert list(Attendance.objects.values_list("status", flat=True)) == [PRESENT]
 
 
-def test_present_in_two_meetings_at_the_same_time_is_refused(s):
+def test_present_in_two_meetings_at_the_same_time_is_refused(s, clock):
     person = s.persons[0]
     attendance_record(
         actor=s.clerk_user, meeting=s.meeting, person=person, status=PRESENT
     )
     # s.meeting has no end: assumed to last until 21:00.
     committee = OrganizationFactory(body=s.body)
-    overlapping = new_meeting(
-        s.body, committee, start=START + datetime.timedelta(hours=3)
+    overlapping = held(
+        s.clerk_user, committee, clock, start=START + datetime.timedelta(hours=3)
     )
-    set_state_without_lifecycle(overlapping, State.HELD)
+    assert overlapping.state == State.HELD
 
     with pytest.raises(ValidationError) as exc:
         attendance_record(
@@ -265,8 +319,9 @@ def test_present_in_two_meetings_at_the_same_time_is_refused(s):
         person=person,
         status=Attendance.Status.EXCUSED,
     )
-    later = new_meeting(s.body, committee, start=START + datetime.timedelta(hours=4))
-    set_state_without_lifecycle(later, State.HELD)
+    later = held(
+        s.clerk_user, committee, clock, start=START + datetime.timedelta(hours=4)
+    )
     attendance_record(actor=s.clerk_user, meeting=later, person=person, status=PRESENT)
 
 
@@ -354,12 +409,12 @@ def test_biased_person_is_excluded_from_the_roll_call(s):
 
 
 def test_item_minutes_need_a_running_or_held_meeting(s):
-    planned = new_meeting(s.body, s.council, start=START + datetime.timedelta(days=9))
+    planned = plan(s.clerk_user, s.council, start=START + datetime.timedelta(days=9))
+    item = planned.agenda_items.get()
     with pytest.raises(ValidationError) as exc:
-        item_minutes_update(
-            actor=s.clerk_user, agenda_item=new_item(planned, 1), discussion="x"
-        )
+        item_minutes_update(actor=s.clerk_user, agenda_item=item, discussion="x")
     assert code_of(exc.value) == "meeting_not_held"
+    assert not ItemMinutes.objects.filter(agenda_item=item).exists()
 
 
 # --- signing ------------------------------------------------------------------
@@ -502,15 +557,10 @@ def test_unsigned_minutes_cannot_be_published(s):
 # --- extracts and the public part ---------------------------------------------
 
 
-def test_resolution_extract_has_resolution_reference_and_vote(s):
-    paper = paper_create(
-        actor=None, body=s.body, name="Neubau Kita Lindenweg", date=START.date()
-    )
-    item = s.items[0]
-    consultation = Consultation.objects.create(
-        paper=paper, position=1, role="deciding", meeting=s.meeting, agenda_item=item
-    )
-    consultation.organizations.add(s.council)
+def test_resolution_extract_has_resolution_reference_and_vote(build):
+    s = build(paper="Neubau Kita Lindenweg")
+    paper, item = s.paper, s.items[0]
+    assert item.consultation.paper == paper and item.number == "Ö 1"
     item_minutes_update(
         actor=s.clerk_user,
         agenda_item=item,
@@ -529,9 +579,11 @@ def test_resolution_extract_has_resolution_reference_and_vote(s):
     assert "20" in text and "§ 50" in text  # counts and the NRW legal basis
 
 
-def test_public_minutes_never_show_non_public_items(s):
+def test_public_minutes_never_show_non_public_items(build):
     marker = "GEHEIM-7f3a"
-    secret = new_item(s.meeting, 4, public=False, name=f"Grundstück {marker}")
+    s = build(secret=f"Grundstück {marker}")
+    secret = s.secret
+    assert not secret.public and secret.number == "N 1"
     s.items.append(secret)
     item_minutes_update(
         actor=s.clerk_user,
@@ -554,11 +606,19 @@ def test_public_minutes_never_show_non_public_items(s):
     assert marker in resolution_extract(secret)  # internal extract may show it
 
 
-def test_non_public_meeting_has_no_public_minutes(s):
-    fraction = OrganizationFactory(body=s.body, kind="fraction")
-    closed = new_meeting(s.body, fraction, public=False, name="Fraktion GEHEIM-9b")
-    new_item(closed, 1)
-    set_state_without_lifecycle(closed, State.PUBLISHED)
+def test_non_public_meeting_has_no_public_minutes(s, clock):
+    committee = OrganizationFactory(body=s.body)
+    closed = held(
+        s.clerk_user,
+        committee,
+        clock,
+        start=START + datetime.timedelta(days=7),
+        public=False,
+        name="Ausschuss GEHEIM-9b",
+    )
+    published(s.clerk_user, s.chair_user, closed)
+    assert closed.state == State.PUBLISHED
+    assert closed.agenda_items.get().public  # only the meeting is closed
 
     assert public_minutes_items(closed).count() == 0
     assert "GEHEIM-9b" not in public_minutes_text(closed)
