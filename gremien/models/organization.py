@@ -151,6 +151,11 @@ class Organization(OParlObject):
     def is_deliberative(self) -> bool:
         return self.kind in self.DELIBERATIVE_KINDS
 
+    @property
+    def holds_meetings(self) -> bool:
+        """Councils, committees, boards, and fractions (internal meetings)."""
+        return self.is_deliberative or self.kind == self.Kind.FRACTION
+
     def is_active_on(self, day) -> bool:
         return (self.start_date is None or self.start_date <= day) and (
             self.end_date is None or day <= self.end_date

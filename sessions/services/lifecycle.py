@@ -82,11 +82,11 @@ def _validate_organizations(*, body: Body, organizations: list[Organization]):
                 _("%(name)s belongs to another body.") % {"name": organization},
                 code="organization_other_body",
             )
-        if not organization.is_deliberative:
+        if not organization.holds_meetings:
             return ValidationError(
                 _(
                     "%(name)s does not hold meetings with agendas; choose a "
-                    "council, committee or advisory board."
+                    "council, committee, advisory board or fraction."
                 )
                 % {"name": organization},
                 code="organization_not_deliberative",
@@ -110,8 +110,9 @@ def meeting_create(
 
     Who: staff of ``body`` with ``meetings.add_meeting``; ``actor=None`` for
     system jobs (import, seed). The organizations must belong to ``body`` and
-    hold meetings (council, committees, advisory boards). Emits an audit-log
-    entry ``wagtail.create``.
+    hold meetings (council, committees, advisory boards, fractions). A
+    fraction's meeting is never public: it is created non-public whatever
+    ``public`` says. Emits an audit-log entry ``wagtail.create``.
     """
     if actor is not None:
         require_body_access(actor, body, "meetings.add_meeting")
@@ -126,7 +127,7 @@ def meeting_create(
         start=start,
         end=end,
         location=location,
-        public=public,
+        public=public and not any(o.kind == o.Kind.FRACTION for o in organizations),
     )
     meeting.full_clean()
     meeting.save()

@@ -81,7 +81,7 @@ def test_create_plans_a_meeting_and_logs_it(clock):
     ("change", "code"),
     [
         ({"organizations": []}, "organizations_required"),
-        ({"organizations": "fraction"}, "organization_not_deliberative"),
+        ({"organizations": "department"}, "organization_not_deliberative"),
         ({"organizations": "other_body"}, "organization_other_body"),
         ({"end": berlin(20, 17)}, "end_before_start"),
         ({"location": "other_body"}, "location_other_body"),
@@ -96,10 +96,10 @@ def test_create_refuses_bad_input(clock, change, code):
         "name": "Sitzung",
         "start": berlin(20),
     }
-    if change.get("organizations") == "fraction":
+    if change.get("organizations") == "department":
         change = {
             "organizations": [
-                OrganizationFactory(body=body, kind=Organization.Kind.FRACTION)
+                OrganizationFactory(body=body, kind=Organization.Kind.DEPARTMENT)
             ]
         }
     elif change.get("organizations") == "other_body":
@@ -111,6 +111,22 @@ def test_create_refuses_bad_input(clock, change, code):
         meeting_create(**fields)
     assert error_codes(excinfo) == {code}
     assert not Meeting.objects.exists()
+
+
+def test_a_fractions_meeting_is_never_public(clock):
+    body, _organization, actor = setup_committee("nrw")
+    fraction = OrganizationFactory(body=body, kind=Organization.Kind.FRACTION)
+
+    meeting = meeting_create(
+        actor=actor,
+        body=body,
+        organizations=[fraction],
+        name="Fraktionssitzung",
+        start=berlin(20),
+        public=True,
+    )
+
+    assert meeting.public is False
 
 
 def test_create_needs_add_permission(clock):
