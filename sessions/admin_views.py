@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,9 +14,16 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from gremien.access import scope_to_user
 
-from .models import AgendaItem, Consultation, Meeting
+from .models import AgendaItem, Consultation, Delivery, Meeting
 from .selectors import schedulable_consultations
 from .services import agenda as agenda_services
+from .services.invitations import meeting_invite, meeting_send_addendum
+from .services.lifecycle import (
+    meeting_cancel,
+    meeting_end,
+    meeting_reschedule,
+    meeting_start,
+)
 
 
 class FreeItemForm(forms.Form):
@@ -44,15 +52,16 @@ class PaperItemForm(forms.Form):
         )
 
 
-class AgendaBuilderView(WagtailAdminTemplateMixin, TemplateView):
-    """Build a meeting's agenda: add, move, remove items; standard items.
+class MeetingScreen(WagtailAdminTemplateMixin, TemplateView):
+    """A staff screen about one meeting whose buttons post ``action=<name>``.
 
-    Every change goes through ``sessions.services.agenda``; this view only
-    turns button presses into service calls and refusals into messages.
+    The meeting is looked up through the staff scope (other bodies: 404);
+    each action is a ``do_<name>`` method calling one service; a refusal
+    (``ValidationError``) becomes an error message and nothing changes.
     """
 
-    template_name = "sessions/admin/agenda_builder.html"
-    header_icon = "list-ol"
+    url_name = ""
+    breadcrumb_label = ""
 
     def dispatch(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
         queryset = scope_to_user(Meeting.objects.alive(), request.user)
@@ -60,9 +69,6 @@ class AgendaBuilderView(WagtailAdminTemplateMixin, TemplateView):
         if not request.user.has_perm("meetings.change_meeting"):
             raise PermissionDenied
         return super().dispatch(request, pk, *args, **kwargs)
-
-    def get_page_title(self) -> str:
-        return _("Agenda: %(meeting)s") % {"meeting": self.meeting}
 
     def get_breadcrumbs_items(self):
         return [
@@ -72,8 +78,40 @@ class AgendaBuilderView(WagtailAdminTemplateMixin, TemplateView):
                 "url": reverse("meetings:edit", args=[self.meeting.pk]),
                 "label": str(self.meeting),
             },
-            {"url": "", "label": _("Agenda")},
+            {"url": "", "label": self.breadcrumb_label},
         ]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        action = request.POST.get("action", "")
+        handler = getattr(self, f"do_{action}", None)
+        if handler is None:
+            messages.error(request, _("Unknown action."))
+            return self._back()
+        try:
+            return handler(request) or self._back()
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return self._back()
+
+    def _back(self) -> HttpResponse:
+        return HttpResponseRedirect(reverse(self.url_name, args=[self.meeting.pk]))
+
+
+class AgendaBuilderView(MeetingScreen):
+    """Build a meeting's agenda: add, move, remove items; standard items.
+
+    Every change goes through ``sessions.services.agenda``; this view only
+    turns button presses into service calls and refusals into messages.
+    """
+
+    template_name = "sessions/admin/agenda_builder.html"
+    header_icon = "list-ol"
+    url_name = "meetings_agenda_builder"
+    breadcrumb_label = gettext_lazy("Agenda")
+
+    def get_page_title(self) -> str:
+        return _("Agenda: %(meeting)s") % {"meeting": self.meeting}
 
     def items(self):
         return (
@@ -114,24 +152,6 @@ class AgendaBuilderView(WagtailAdminTemplateMixin, TemplateView):
             editable=self.meeting.state in agenda_services.EDITABLE_STATES,
         )
         return context
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        action = request.POST.get("action", "")
-        handler = getattr(self, f"do_{action}", None)
-        if handler is None:
-            messages.error(request, _("Unknown action."))
-            return self._back()
-        try:
-            return handler(request) or self._back()
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return self._back()
-
-    def _back(self) -> HttpResponse:
-        return HttpResponseRedirect(
-            reverse("meetings_agenda_builder", args=[self.meeting.pk])
-        )
 
     def _item(self, request) -> AgendaItem:
         return get_object_or_404(self.items(), pk=request.POST.get("item"))
@@ -196,3 +216,84 @@ class AgendaBuilderView(WagtailAdminTemplateMixin, TemplateView):
             reason=request.POST.get("reason", ""),
         )
         messages.success(request, _("Item removed."))
+
+
+class RescheduleForm(forms.Form):
+    start = forms.DateTimeField(
+        label=gettext_lazy("New start"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False)
+    urgent_reason = forms.CharField(
+        label=gettext_lazy("Reason for urgency"),
+        required=False,
+        help_text=gettext_lazy("Only needed if the invitation deadline is missed."),
+    )
+
+
+class MeetingStatusView(MeetingScreen):
+    """Invite, send an addendum, reschedule, cancel, open and close a meeting,
+    and see what happened to every invitation sent (delivery log)."""
+
+    template_name = "sessions/admin/meeting_status.html"
+    header_icon = "calendar"
+    url_name = "meetings_status"
+    breadcrumb_label = gettext_lazy("Invitation and status")
+
+    def get_page_title(self) -> str:
+        return _("Status: %(meeting)s") % {"meeting": self.meeting}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        dispatches = self.meeting.dispatches.prefetch_related(
+            Prefetch("deliveries", queryset=Delivery.objects.select_related("person"))
+        ).order_by("-sent_at")
+        context.update(
+            meeting=self.meeting,
+            dispatches=dispatches,
+            reschedule_form=kwargs.get("reschedule_form") or RescheduleForm(),
+            State=Meeting.State,
+        )
+        return context
+
+    def do_invite(self, request):
+        meeting_invite(
+            actor=request.user,
+            meeting=self.meeting,
+            urgent_reason=request.POST.get("urgent_reason", ""),
+        )
+        messages.success(request, _("The invitation is being sent."))
+
+    def do_addendum(self, request):
+        meeting_send_addendum(actor=request.user, meeting=self.meeting)
+        messages.success(request, _("The addendum is being sent."))
+
+    def do_reschedule(self, request):
+        form = RescheduleForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(reschedule_form=form))
+        meeting_reschedule(
+            actor=request.user,
+            meeting=self.meeting,
+            start=form.cleaned_data["start"],
+            reason=form.cleaned_data["reason"],
+            urgent_reason=form.cleaned_data["urgent_reason"],
+        )
+        messages.success(request, _("The meeting has been rescheduled."))
+        return None
+
+    def do_cancel(self, request):
+        meeting_cancel(
+            actor=request.user,
+            meeting=self.meeting,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("The meeting has been cancelled."))
+
+    def do_start(self, request):
+        meeting_start(actor=request.user, meeting=self.meeting)
+        messages.success(request, _("The meeting is open."))
+
+    def do_end(self, request):
+        meeting_end(actor=request.user, meeting=self.meeting)
+        messages.success(request, _("The meeting is closed."))

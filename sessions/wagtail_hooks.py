@@ -20,7 +20,7 @@ from gremien.admin_scoping import (
 )
 from gremien.models import Body, Organization
 
-from .admin_views import AgendaBuilderView
+from .admin_views import AgendaBuilderView, MeetingStatusView
 from .models import AgendaItem, Consultation, Meeting
 
 AGENDA_ITEMS = "agenda-items"
@@ -37,6 +37,14 @@ class MeetingIndexView(ScopedIndexView):
                 url=reverse("meetings_agenda_builder", args=[instance.pk]),
                 icon_name="list-ol",
                 priority=15,
+            )
+        )
+        buttons.append(
+            MenuItem(
+                _("Invitation and status"),
+                url=reverse("meetings_status", args=[instance.pk]),
+                icon_name="mail",
+                priority=16,
             )
         )
         return buttons
@@ -234,5 +242,10 @@ def register_admin_urls():
             "meetings/<int:pk>/agenda/",
             AgendaBuilderView.as_view(),
             name="meetings_agenda_builder",
-        )
+        ),
+        path(
+            "meetings/<int:pk>/status/",
+            MeetingStatusView.as_view(),
+            name="meetings_status",
+        ),
     ]
