@@ -15,7 +15,7 @@ from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import HttpResponseRedirect
@@ -24,12 +24,14 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import ModelLogEntry
@@ -416,3 +418,57 @@ class ScopedLogEntriesView(LogEntriesView):
         if issubclass(queryset.model, ModelLogEntry) and not user.is_superuser:
             queryset = queryset.filter(log_entries_in_scope(user))
         return queryset
+
+
+class ActionScreen(WagtailAdminTemplateMixin, TemplateView):
+    """A staff screen about one object whose buttons post ``action=<name>``.
+
+    The object is looked up through the staff scope (other bodies: 404) and
+    needs ``permission``; each action is a ``do_<name>`` method calling one
+    service; a refusal (``ValidationError``) becomes an error message and
+    nothing changes. ``do_<name>`` may return a response (e.g. a form with
+    errors); otherwise the screen is shown again.
+    """
+
+    model: type[Model]
+    permission = ""
+    url_name = ""
+    index_url_name = ""
+    edit_url_name = ""
+    breadcrumb_label = ""
+
+    def dispatch(self, request, pk: int, *args, **kwargs):
+        queryset = visible_to(self.model._default_manager.all(), request.user)
+        self.object = get_object_or_404(queryset, pk=pk)
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, pk, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse(self.index_url_name),
+                "label": capfirst(self.model._meta.verbose_name_plural),
+            },
+            {
+                "url": reverse(self.edit_url_name, args=[self.object.pk]),
+                "label": str(self.object),
+            },
+            {"url": "", "label": self.breadcrumb_label},
+        ]
+
+    def post(self, request, pk: int):
+        handler = getattr(self, f"do_{request.POST.get('action', '')}", None)
+        if handler is None:
+            messages.error(request, _("Unknown action."))
+            return self.back()
+        try:
+            return handler(request) or self.back()
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return self.back()
+
+    def back(self):
+        return HttpResponseRedirect(reverse(self.url_name, args=[self.object.pk]))

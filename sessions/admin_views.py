@@ -1,18 +1,13 @@
 """Purpose-built admin screens of the Sitzungsdienst (beyond the model forms)."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 from wagtail.admin import messages
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from gremien.access import scope_to_user
+from gremien.admin_scoping import ActionScreen
 
 from .models import AgendaItem, Consultation, Delivery, Meeting
 from .selectors import schedulable_consultations
@@ -52,50 +47,15 @@ class PaperItemForm(forms.Form):
         )
 
 
-class MeetingScreen(WagtailAdminTemplateMixin, TemplateView):
-    """A staff screen about one meeting whose buttons post ``action=<name>``.
+class MeetingScreen(ActionScreen):
+    model = Meeting
+    permission = "meetings.change_meeting"
+    index_url_name = "meetings:index"
+    edit_url_name = "meetings:edit"
 
-    The meeting is looked up through the staff scope (other bodies: 404);
-    each action is a ``do_<name>`` method calling one service; a refusal
-    (``ValidationError``) becomes an error message and nothing changes.
-    """
-
-    url_name = ""
-    breadcrumb_label = ""
-
-    def dispatch(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
-        queryset = scope_to_user(Meeting.objects.alive(), request.user)
-        self.meeting = get_object_or_404(queryset, pk=pk)
-        if not request.user.has_perm("meetings.change_meeting"):
-            raise PermissionDenied
-        return super().dispatch(request, pk, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("meetings:index"), "label": _("Meetings")},
-            {
-                "url": reverse("meetings:edit", args=[self.meeting.pk]),
-                "label": str(self.meeting),
-            },
-            {"url": "", "label": self.breadcrumb_label},
-        ]
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        action = request.POST.get("action", "")
-        handler = getattr(self, f"do_{action}", None)
-        if handler is None:
-            messages.error(request, _("Unknown action."))
-            return self._back()
-        try:
-            return handler(request) or self._back()
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return self._back()
-
-    def _back(self) -> HttpResponse:
-        return HttpResponseRedirect(reverse(self.url_name, args=[self.meeting.pk]))
+    @property
+    def meeting(self) -> Meeting:
+        return self.object
 
 
 class AgendaBuilderView(MeetingScreen):
