@@ -1,9 +1,11 @@
 """Admin for papers (Vorlagen) and files (Anlagen)."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
@@ -12,6 +14,7 @@ from gremien.admin_scoping import (
     BodyScopedAdminForm,
     BodyScopedFilterSet,
     BodyScopedViewSet,
+    ScopedIndexView,
     ServiceCreateView,
     year_filter,
 )
@@ -47,8 +50,25 @@ class PaperFilterSet(BodyScopedFilterSet):
         fields = ["body", "paper_type", "state", "public", "year"]
 
 
+class PaperIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        # The screen belongs to sessions (it also edits the consultation path);
+        # it is linked by URL name so that documents does not import sessions.
+        buttons.append(
+            MenuItem(
+                _("Workflow and consultation path"),
+                url=reverse("papers_workflow", args=[instance.pk]),
+                icon_name="resubmit",
+                priority=15,
+            )
+        )
+        return buttons
+
+
 class PaperViewSet(BodyScopedViewSet):
     model = Paper
+    index_view_class = PaperIndexView
     name = "papers"
     icon = "doc-full"
     menu_order = 100

@@ -7,11 +7,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
+from documents.models import Paper
+from documents.services import (
+    paper_release,
+    paper_request_sign_off,
+    paper_sign_off,
+    paper_withdraw,
+)
 from gremien.admin_scoping import ActionScreen
+from gremien.models import Organization
 
 from .models import AgendaItem, Consultation, Delivery, Meeting
 from .selectors import schedulable_consultations
 from .services import agenda as agenda_services
+from .services.consultations import (
+    consultation_next_meetings,
+    consultation_path_set,
+    consultation_schedule,
+)
 from .services.invitations import meeting_invite, meeting_send_addendum
 from .services.lifecycle import (
     meeting_cancel,
@@ -257,3 +270,137 @@ class MeetingStatusView(MeetingScreen):
     def do_end(self, request):
         meeting_end(actor=request.user, meeting=self.meeting)
         messages.success(request, _("The meeting is closed."))
+
+
+class PaperWorkflowView(ActionScreen):
+    """A paper's way through the administration and the committees: sign-off
+    (Mitzeichnung), release, withdrawal, and its consultation path with
+    scheduling on the next suitable meetings."""
+
+    model = Paper
+    permission = "documents.change_paper"
+    url_name = "papers_workflow"
+    index_url_name = "papers:index"
+    edit_url_name = "papers:edit"
+    breadcrumb_label = gettext_lazy("Workflow and consultation path")
+    template_name = "sessions/admin/paper_workflow.html"
+    header_icon = "resubmit"
+
+    @property
+    def paper(self) -> Paper:
+        return self.object
+
+    def get_page_title(self) -> str:
+        return _("Workflow: %(paper)s") % {"paper": self.paper}
+
+    def steps(self) -> list[Consultation]:
+        return list(
+            self.paper.consultations.alive()
+            .select_related("meeting", "agenda_item")
+            .prefetch_related("organizations")
+            .order_by("position")
+        )
+
+    def organizations(self, kinds) -> list[Organization]:
+        return list(
+            Organization.objects.alive()
+            .filter(body=self.paper.body, kind__in=kinds, end_date__isnull=True)
+            .order_by("name")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        steps = self.steps()
+        context.update(
+            paper=self.paper,
+            State=Paper.State,
+            sign_offs=self.paper.sign_offs.select_related(
+                "organization", "decided_by"
+            ).order_by("-round", "organization__name"),
+            departments=self.organizations([Organization.Kind.DEPARTMENT]),
+            committees=self.organizations(Organization.DELIBERATIVE_KINDS),
+            roles=Consultation.Role.choices,
+            steps=[
+                {
+                    "step": step,
+                    "meetings": []
+                    if step.meeting_id
+                    else consultation_next_meetings(consultation=step),
+                }
+                for step in steps
+            ],
+        )
+        return context
+
+    def _ids(self, request, name: str) -> list[int]:
+        return [int(value) for value in request.POST.getlist(name) if value.isdigit()]
+
+    def do_request_sign_off(self, request):
+        departments = Organization.objects.filter(
+            pk__in=self._ids(request, "departments")
+        )
+        paper_request_sign_off(
+            actor=request.user, paper=self.paper, departments=list(departments)
+        )
+        messages.success(request, _("Sign-off requested."))
+
+    def _decide(self, request, approve: bool):
+        sign_off = get_object_or_404(
+            self.paper.sign_offs, pk=request.POST.get("sign_off")
+        )
+        paper_sign_off(
+            actor=request.user,
+            sign_off=sign_off,
+            approve=approve,
+            comment=request.POST.get("comment", ""),
+        )
+
+    def do_approve(self, request):
+        self._decide(request, approve=True)
+        messages.success(request, _("Signed off."))
+
+    def do_refuse(self, request):
+        self._decide(request, approve=False)
+        messages.warning(request, _("Sign-off refused; the paper is back in draft."))
+
+    def do_release(self, request):
+        paper_release(actor=request.user, paper=self.paper)
+        messages.success(request, _("The paper is released."))
+
+    def do_withdraw(self, request):
+        paper_withdraw(
+            actor=request.user,
+            paper=self.paper,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("The paper has been withdrawn."))
+
+    def _path(self) -> list:
+        return [(list(s.organizations.all()), s.role) for s in self.steps()]
+
+    def do_add_step(self, request):
+        organizations = list(
+            Organization.objects.filter(pk__in=self._ids(request, "organizations"))
+        )
+        steps = [*self._path(), (organizations, request.POST.get("role", ""))]
+        consultation_path_set(actor=request.user, paper=self.paper, steps=steps)
+        messages.success(request, _("Step added to the consultation path."))
+
+    def do_remove_last_step(self, request):
+        consultation_path_set(
+            actor=request.user, paper=self.paper, steps=self._path()[:-1]
+        )
+        messages.success(request, _("Last step removed."))
+
+    def do_schedule(self, request):
+        step = get_object_or_404(
+            self.paper.consultations.alive(), pk=request.POST.get("step")
+        )
+        meeting = get_object_or_404(
+            Meeting.objects.alive(), pk=request.POST.get("meeting")
+        )
+        consultation_schedule(actor=request.user, consultation=step, meeting=meeting)
+        messages.success(
+            request,
+            _("The paper is on the agenda of %(meeting)s.") % {"meeting": meeting},
+        )

@@ -20,7 +20,7 @@ from gremien.admin_scoping import (
 )
 from gremien.models import Body, Organization
 
-from .admin_views import AgendaBuilderView, MeetingStatusView
+from .admin_views import AgendaBuilderView, MeetingStatusView, PaperWorkflowView
 from .models import AgendaItem, Consultation, Meeting
 
 AGENDA_ITEMS = "agenda-items"
@@ -247,5 +247,10 @@ def register_admin_urls():
             "meetings/<int:pk>/status/",
             MeetingStatusView.as_view(),
             name="meetings_status",
+        ),
+        path(
+            "papers/<int:pk>/workflow/",
+            PaperWorkflowView.as_view(),
+            name="papers_workflow",
         ),
     ]

@@ -226,6 +226,9 @@ def test_staff_group_grants_domain_models_but_not_staff_access(db):
     assert {"access_admin", "add_paper", "change_meeting", "delete_organization"} <= (
         codenames
     )
+    assert {"change_signoff", "change_minutes", "add_attendance", "view_delivery"} <= (
+        codenames
+    )
     assert not codenames & {"add_staffaccess", "change_staffaccess", "add_body"}
 
 
