@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
@@ -17,12 +18,13 @@ from documents.services import (
 from gremien.admin_scoping import ActionScreen
 from gremien.models import Organization
 
-from .models import AgendaItem, Consultation, Delivery, Meeting
+from .models import AgendaItem, Attendance, Consultation, Delivery, Meeting, Minutes
 from .selectors import schedulable_consultations
 from .services import agenda as agenda_services
 from .services.consultations import (
     consultation_next_meetings,
     consultation_path_set,
+    consultation_record_result,
     consultation_schedule,
 )
 from .services.invitations import meeting_invite, meeting_send_addendum
@@ -31,6 +33,16 @@ from .services.lifecycle import (
     meeting_end,
     meeting_reschedule,
     meeting_start,
+)
+from .services.minutes import (
+    attendance_prefill,
+    attendance_record,
+    item_minutes_update,
+    item_vote_outcome,
+    minutes_mark_drafted,
+    minutes_open,
+    minutes_publish,
+    minutes_sign,
 )
 
 
@@ -404,3 +416,121 @@ class PaperWorkflowView(ActionScreen):
             request,
             _("The paper is on the agenda of %(meeting)s.") % {"meeting": meeting},
         )
+
+
+def paragraphs(text: str) -> str:
+    """Plain text typed into a text area as rich-text paragraphs."""
+    return "".join(
+        format_html("<p>{}</p>", block.strip())
+        for block in text.replace("\r\n", "\n").split("\n\n")
+        if block.strip()
+    )
+
+
+def count(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() else None
+
+
+class MinutesEditorView(MeetingScreen):
+    """The clerk's screen for the minutes: attendance, each item's record and
+    result, then drafting, the two signatures and publication."""
+
+    template_name = "sessions/admin/minutes_editor.html"
+    header_icon = "doc-full"
+    url_name = "meetings_minutes"
+    breadcrumb_label = gettext_lazy("Minutes")
+
+    def get_page_title(self) -> str:
+        return _("Minutes: %(meeting)s") % {"meeting": self.meeting}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        minutes = Minutes.objects.filter(meeting=self.meeting).first()
+        items = (
+            self.meeting.agenda_items.alive()
+            .select_related("consultation__paper", "item_minutes")
+            .order_by("order")
+        )
+        context.update(
+            meeting=self.meeting,
+            minutes=minutes,
+            State=Meeting.State,
+            attendances=self.meeting.attendances.select_related("person").order_by(
+                "person__family_name", "person__given_name"
+            ),
+            statuses=Attendance.Status.choices,
+            results=[c for c in AgendaItem.Result.choices if c[0]],
+            items=[
+                {
+                    "item": item,
+                    "record": getattr(item, "item_minutes", None),
+                    "outcome": item_vote_outcome(item.item_minutes)
+                    if hasattr(item, "item_minutes")
+                    else None,
+                }
+                for item in items
+            ],
+            editable=minutes is not None
+            and not (minutes.chair_signed_at or minutes.clerk_signed_at),
+        )
+        return context
+
+    def do_open(self, request):
+        minutes_open(actor=request.user, meeting=self.meeting)
+        attendance_prefill(actor=request.user, meeting=self.meeting)
+        messages.success(request, _("Minutes started; tick who is present."))
+
+    def do_attendance(self, request):
+        attendance = get_object_or_404(
+            self.meeting.attendances, pk=request.POST.get("attendance")
+        )
+        attendance_record(
+            actor=request.user,
+            meeting=self.meeting,
+            person=attendance.person,
+            status=request.POST.get("status", ""),
+            capacity=attendance.capacity,
+            membership=attendance.membership,
+        )
+
+    def do_item(self, request):
+        item = get_object_or_404(
+            self.meeting.agenda_items.alive(), pk=request.POST.get("item")
+        )
+        data = request.POST
+        result = data.get("result", "")
+        if result and item.result != result and hasattr(item, "consultation"):
+            consultation_record_result(
+                actor=request.user,
+                agenda_item=item,
+                result=result,
+                resolution_text=paragraphs(data.get("resolution_text", "")),
+            )
+        item_minutes_update(
+            actor=request.user,
+            agenda_item=item,
+            discussion=paragraphs(data.get("discussion", "")),
+            resolution_text=paragraphs(data.get("resolution_text", "")),
+            votes_yes=count(data.get("votes_yes", "")),
+            votes_no=count(data.get("votes_no", "")),
+            votes_abstain=count(data.get("votes_abstain", "")),
+            unanimous=data.get("unanimous") == "on",
+            done=data.get("done") == "on",
+        )
+        messages.success(request, _("%(item)s saved.") % {"item": item.number})
+
+    def do_drafted(self, request):
+        minutes_mark_drafted(actor=request.user, meeting=self.meeting)
+        messages.success(request, _("The minutes are drafted and can be signed."))
+
+    def do_sign(self, request):
+        minutes_sign(
+            actor=request.user,
+            meeting=self.meeting,
+            as_role=request.POST.get("as_role", ""),
+        )
+        messages.success(request, _("Signed."))
+
+    def do_publish(self, request):
+        minutes_publish(actor=request.user, meeting=self.meeting)
+        messages.success(request, _("The minutes are published."))

@@ -20,7 +20,12 @@ from gremien.admin_scoping import (
 )
 from gremien.models import Body, Organization
 
-from .admin_views import AgendaBuilderView, MeetingStatusView, PaperWorkflowView
+from .admin_views import (
+    AgendaBuilderView,
+    MeetingStatusView,
+    MinutesEditorView,
+    PaperWorkflowView,
+)
 from .models import AgendaItem, Consultation, Meeting
 
 AGENDA_ITEMS = "agenda-items"
@@ -45,6 +50,14 @@ class MeetingIndexView(ScopedIndexView):
                 url=reverse("meetings_status", args=[instance.pk]),
                 icon_name="mail",
                 priority=16,
+            )
+        )
+        buttons.append(
+            MenuItem(
+                _("Minutes"),
+                url=reverse("meetings_minutes", args=[instance.pk]),
+                icon_name="doc-full",
+                priority=17,
             )
         )
         return buttons
@@ -252,5 +265,10 @@ def register_admin_urls():
             "papers/<int:pk>/workflow/",
             PaperWorkflowView.as_view(),
             name="papers_workflow",
+        ),
+        path(
+            "meetings/<int:pk>/minutes/",
+            MinutesEditorView.as_view(),
+            name="meetings_minutes",
         ),
     ]

@@ -51,7 +51,12 @@ AGAIN = (Result.DEFERRED, Result.NOT_DEALT_WITH)
 #: Results that end a step's role in the path; steps with them stay as history.
 SUPERSEDED = (Result.DEFERRED, Result.NOT_DEALT_WITH, Result.REFERRED_BACK)
 CLOSED_PAPER_STATES = (Paper.State.DECIDED, Paper.State.NOTED, Paper.State.WITHDRAWN)
-RESULT_STATES = (Meeting.State.RUNNING, Meeting.State.HELD)
+#: Results belong to the minutes: recordable until they are signed.
+RESULT_STATES = (
+    Meeting.State.RUNNING,
+    Meeting.State.HELD,
+    Meeting.State.MINUTES_DRAFTED,
+)
 UPCOMING_STATES = (Meeting.State.PLANNED, Meeting.State.INVITED)
 
 Step = tuple[Sequence[Organization], str]
