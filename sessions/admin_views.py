@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from documents.services import (
 from gremien.admin_scoping import ActionScreen
 from gremien.models import Organization
 
+from .extracts import resolution_extract
 from .models import AgendaItem, Attendance, Consultation, Delivery, Meeting, Minutes
 from .selectors import schedulable_consultations
 from .services import agenda as agenda_services
@@ -39,6 +41,7 @@ from .services.minutes import (
     attendance_record,
     item_minutes_update,
     item_vote_outcome,
+    minutes_correct,
     minutes_mark_drafted,
     minutes_open,
     minutes_publish,
@@ -534,3 +537,28 @@ class MinutesEditorView(MeetingScreen):
     def do_publish(self, request):
         minutes_publish(actor=request.user, meeting=self.meeting)
         messages.success(request, _("The minutes are published."))
+
+    def do_correct(self, request):
+        item = get_object_or_404(
+            self.meeting.agenda_items.alive(), pk=request.POST.get("item")
+        )
+        minutes_correct(
+            actor=request.user,
+            meeting=self.meeting,
+            agenda_item=item,
+            field=request.POST.get("field", ""),
+            new_value=paragraphs(request.POST.get("new_value", "")),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("The correction is recorded."))
+
+    def do_extract(self, request):
+        item = get_object_or_404(
+            self.meeting.agenda_items.alive(), pk=request.POST.get("item")
+        )
+        response = HttpResponse(
+            resolution_extract(item), content_type="text/plain; charset=utf-8"
+        )
+        name = f"Beschlussauszug_{item.number}".replace(" ", "_")
+        response["Content-Disposition"] = f'attachment; filename="{name}.txt"'
+        return response

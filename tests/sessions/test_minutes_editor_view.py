@@ -107,3 +107,70 @@ def test_the_same_user_cannot_sign_twice(client, staff, held):
     assert len(errors(refused)) == 1
     meeting.refresh_from_db()
     assert meeting.state == Meeting.State.MINUTES_DRAFTED
+
+
+def finish_and_sign(client, body, staff, meeting):
+    client.force_login(staff)
+    post(client, meeting, action="open")
+    for item in meeting.agenda_items.all():
+        post(client, meeting, action="item", item=item.pk, done="on")
+    post(client, meeting, action="drafted")
+    post(client, meeting, action="sign", as_role="chair")
+    client.force_login(staff_of(body))
+    post(client, meeting, action="sign", as_role="clerk")
+
+
+def test_signed_minutes_change_only_by_a_recorded_correction(client, body, staff, held):
+    meeting, _ = held
+    finish_and_sign(client, body, staff, meeting)
+    opening = meeting.agenda_items.order_by("order").first()
+
+    edit = post(client, meeting, action="item", item=opening.pk, discussion="Neu.")
+    assert len(errors(edit)) == 1
+    without_reason = post(
+        client,
+        meeting,
+        action="correct",
+        item=opening.pk,
+        field="discussion",
+        new_value="Eröffnet um 17:05 Uhr.",
+        reason="",
+    )
+    assert len(errors(without_reason)) == 1
+    post(
+        client,
+        meeting,
+        action="correct",
+        item=opening.pk,
+        field="discussion",
+        new_value="Eröffnet um 17:05 Uhr.",
+        reason="Uhrzeit berichtigt",
+    )
+
+    correction = meeting.minutes.corrections.get()
+    assert correction.reason == "Uhrzeit berichtigt"
+    opening.item_minutes.refresh_from_db()
+    assert "17:05" in opening.item_minutes.discussion
+
+
+def test_resolution_extract_is_downloaded_for_the_department(client, staff, held):
+    meeting, paper = held
+    client.force_login(staff)
+    post(client, meeting, action="open")
+    item = meeting.agenda_items.get(consultation__isnull=False)
+    post(
+        client,
+        meeting,
+        action="item",
+        item=item.pk,
+        resolution_text="Der Ausschuss beschließt den Neubau.",
+        result="accepted",
+    )
+
+    response = client.post(url(meeting), {"action": "extract", "item": item.pk})
+
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    text = response.content.decode()
+    assert paper.reference in text
+    assert "Der Ausschuss beschließt den Neubau." in text
