@@ -10,7 +10,7 @@ MSG_IGNORE  := --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests 
                --ignore=bench --ignore=docs --ignore=scripts
 
 .DEFAULT_GOAL := help
-.PHONY: help venv compilemessages run test lint format bench messages clean distclean lock
+.PHONY: help venv compilemessages run test lint format bench messages screenshots clean distclean lock
 
 help:
 	@echo "make run       start the development server (Daphne) and the task worker"
@@ -19,6 +19,7 @@ help:
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make bench     run the benchmarks in bench/"
 	@echo "make messages  update the gettext catalogues in locale/ (de, en)"
+	@echo "make screenshots  pictures of the admin screens into docs/screenshots"
 	@echo "make lock      re-resolve requirements.lock from pyproject.toml"
 	@echo "make clean     remove caches and build output (keeps .venv and var/)"
 	@echo "make distclean clean, and remove .venv, node_modules and var/ (database!)"
@@ -26,7 +27,11 @@ help:
 venv:
 	@scripts/bootstrap.sh
 
-compilemessages: venv
+compilescreenshots: venv compilemessages
+	@mkdir -p docs/screenshots
+	GREMIEN_SCREENSHOTS=docs/screenshots $(VENV)/bin/pytest tests/browser -q
+
+messages: venv
 	@scripts/compilemessages.sh
 
 run: venv compilemessages
@@ -47,6 +52,10 @@ format: venv
 bench: venv compilemessages
 	@mkdir -p var
 	$(PY) bench/run.py
+
+screenshots: venv compilemessages
+	@mkdir -p docs/screenshots
+	GREMIEN_SCREENSHOTS=docs/screenshots $(VENV)/bin/pytest tests/browser -q
 
 messages: venv
 	@mkdir -p locale

@@ -3,6 +3,8 @@ paper, sign-off, consultation path through two committees to the council,
 three agendas, invitations, attendance, results, signed and published minutes."""
 
 import datetime
+import os
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -16,6 +18,14 @@ from tests.gremien.factories import BodyFactory, MembershipFactory
 from tests.sessions.agenda_factories import Clock, committee, staff_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def screenshot(page, name: str) -> None:
+    """With GREMIEN_SCREENSHOTS=<folder> (``make screenshots``), keep a picture
+    of the screen for the documentation."""
+    folder = os.environ.get("GREMIEN_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def click_action(page, value: str, scope=None) -> None:
@@ -92,7 +102,10 @@ def test_a_paper_goes_from_draft_to_published_minutes(new_page, live_server, tow
         )
         click_action(page, "schedule", scope=row.first)
         page.goto(f"{live_server.url}/admin/meetings/{meeting.pk}/agenda/")
+        page.locator("input[name=name]").fill("Mitteilungen der Verwaltung")
+        click_action(page, "add_free")
         assert "Neubau der Feuerwache Nord" in page.content()
+        screenshot(page, f"agenda-builder-{step}")
         page.goto(f"{live_server.url}/admin/meetings/{meeting.pk}/status/")
         click_action(page, "invite")
         assert "example.org" in page.content()  # the delivery log
@@ -106,7 +119,7 @@ def test_a_paper_goes_from_draft_to_published_minutes(new_page, live_server, tow
         click_action(page, "open")
         page.locator("select[name=status]").first.select_option("present")
         click_action(page, "attendance")
-        item = page.locator("form", has=page.locator("textarea[name=discussion]"))
+        item = page.locator("form", has=page.locator("select[name=result]"))
         item.locator("textarea[name=discussion]").fill(f"Beratung Nr. {step}.")
         item.locator("textarea[name=resolution_text]").fill(
             "Der Neubau wird befürwortet."
@@ -116,6 +129,13 @@ def test_a_paper_goes_from_draft_to_published_minutes(new_page, live_server, tow
         item.locator("select[name=result]").select_option(result)
         item.locator("input[name=done]").check()
         click_action(page, "item", scope=item)
+        others = page.locator("form", has=page.locator("textarea[name=discussion]"))
+        for index in range(others.count()):
+            form = others.nth(index)
+            if not form.locator("input[name=done]").is_checked():
+                form.locator("input[name=done]").check()
+                click_action(page, "item", scope=form)
+        screenshot(page, f"minutes-editor-{step}")
         click_action(page, "drafted")
         click_action(page, "sign")  # the first signature button is the chair's
         clerk_page = new_page(chair.username)
