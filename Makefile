@@ -27,11 +27,7 @@ help:
 venv:
 	@scripts/bootstrap.sh
 
-compilescreenshots: venv compilemessages
-	@mkdir -p docs/screenshots
-	GREMIEN_SCREENSHOTS=docs/screenshots $(VENV)/bin/pytest tests/browser -q
-
-messages: venv
+compilemessages: venv
 	@scripts/compilemessages.sh
 
 run: venv compilemessages
