@@ -17,7 +17,7 @@ from documents.services import (
     paper_withdraw,
 )
 from gremien.admin_scoping import ActionScreen
-from gremien.models import Organization
+from gremien.models import Organization, Person
 
 from .extracts import resolution_extract
 from .models import AgendaItem, Attendance, Consultation, Delivery, Meeting, Minutes
@@ -46,6 +46,7 @@ from .services.minutes import (
     minutes_open,
     minutes_publish,
     minutes_sign,
+    present_at_item,
 )
 
 
@@ -463,20 +464,50 @@ class MinutesEditorView(MeetingScreen):
             ),
             statuses=Attendance.Status.choices,
             results=[c for c in AgendaItem.Result.choices if c[0]],
-            items=[
-                {
-                    "item": item,
-                    "record": getattr(item, "item_minutes", None),
-                    "outcome": item_vote_outcome(item.item_minutes)
-                    if hasattr(item, "item_minutes")
-                    else None,
-                }
-                for item in items
-            ],
+            items=[self._item_row(item) for item in items],
+            agenda=items,
+            people=Person.objects.alive()
+            .filter(body=self.meeting.body)
+            .order_by("family_name", "given_name"),
             editable=minutes is not None
             and not (minutes.chair_signed_at or minutes.clerk_signed_at),
         )
         return context
+
+    def _item_row(self, item: AgendaItem) -> dict:
+        record = getattr(item, "item_minutes", None)
+        votes = {
+            str(e["person"]): e["vote"] for e in (record.roll_call if record else [])
+        }
+        biased = set(record.biased.values_list("pk", flat=True)) if record else set()
+        return {
+            "item": item,
+            "record": record,
+            "outcome": item_vote_outcome(record) if record else None,
+            "present": [
+                {
+                    "person": p,
+                    "vote": votes.get(str(p.pk), ""),
+                    "biased": p.pk in biased,
+                }
+                for p in present_at_item(item).values()
+            ],
+        }
+
+    def _person(self, request, name: str) -> Person | None:
+        pk = request.POST.get(name, "")
+        return (
+            Person.objects.filter(body=self.meeting.body, pk=pk).first() if pk else None
+        )
+
+    def do_officers(self, request):
+        minutes_open(
+            actor=request.user,
+            meeting=self.meeting,
+            chair=self._person(request, "chair"),
+            clerk=self._person(request, "clerk"),
+        )
+        messages.success(request, _("Chair and clerk saved."))
 
     def do_open(self, request):
         minutes_open(actor=request.user, meeting=self.meeting)
@@ -487,6 +518,9 @@ class MinutesEditorView(MeetingScreen):
         attendance = get_object_or_404(
             self.meeting.attendances, pk=request.POST.get("attendance")
         )
+        items = self.meeting.agenda_items.alive()
+        arrived = request.POST.get("arrived_before", "")
+        left = request.POST.get("left_after", "")
         attendance_record(
             actor=request.user,
             meeting=self.meeting,
@@ -494,6 +528,8 @@ class MinutesEditorView(MeetingScreen):
             status=request.POST.get("status", ""),
             capacity=attendance.capacity,
             membership=attendance.membership,
+            arrived_before=items.filter(pk=arrived).first() if arrived else None,
+            left_after=items.filter(pk=left).first() if left else None,
         )
 
     def do_item(self, request):
@@ -509,9 +545,18 @@ class MinutesEditorView(MeetingScreen):
                 result=result,
                 resolution_text=paragraphs(data.get("resolution_text", "")),
             )
+        present = present_at_item(item)
+        roll_call = [
+            {"person": pk, "vote": data[f"vote-{pk}"]}
+            for pk in present
+            if data.get(f"vote-{pk}") in {"yes", "no", "abstain"}
+        ]
+        biased = [pk for pk in present if data.get(f"biased-{pk}") == "on"]
         item_minutes_update(
             actor=request.user,
             agenda_item=item,
+            roll_call=roll_call,
+            biased=biased,
             discussion=paragraphs(data.get("discussion", "")),
             resolution_text=paragraphs(data.get("resolution_text", "")),
             votes_yes=count(data.get("votes_yes", "")),

@@ -9,6 +9,7 @@ from documents.models import Paper
 from sessions.models import Attendance, Consultation, Meeting
 from sessions.services.agenda import agenda_item_add
 from sessions.services.consultations import consultation_path_set
+from tests.gremien.factories import MembershipFactory
 from tests.sessions.agenda_factories import (
     hold,
     meeting_of,
@@ -174,3 +175,50 @@ def test_resolution_extract_is_downloaded_for_the_department(client, staff, held
     text = response.content.decode()
     assert paper.reference in text
     assert "Der Ausschuss beschließt den Neubau." in text
+
+
+def test_roll_call_bias_officers_and_late_arrival_are_recorded(
+    client, bau, staff, held
+):
+    meeting, _ = held
+    MembershipFactory(organization=bau, person__family_name="Befangen")
+    client.force_login(staff)
+    post(client, meeting, action="open")
+    first, second = meeting.attendances.order_by("person__family_name")
+    opening, item = meeting.agenda_items.order_by("order")
+    post(
+        client,
+        meeting,
+        action="attendance",
+        attendance=first.pk,
+        status="present",
+        arrived_before=item.pk,
+    )
+    post(client, meeting, action="attendance", attendance=second.pk, status="present")
+    post(
+        client,
+        meeting,
+        action="officers",
+        chair=second.person.pk,
+        clerk=first.person.pk,
+    )
+
+    post(
+        client,
+        meeting,
+        action="item",
+        item=item.pk,
+        **{f"vote-{second.person.pk}": "yes", f"biased-{first.person.pk}": "on"},
+    )
+
+    record = item.item_minutes
+    record.refresh_from_db()
+    assert record.roll_call[0]["vote"] == "yes" and record.votes_yes == 1
+    assert list(record.biased.all()) == [first.person]
+    first.refresh_from_db()
+    assert first.arrived_before == item
+    minutes = meeting.minutes
+    minutes.refresh_from_db()
+    assert (minutes.chair, minutes.clerk) == (second.person, first.person)
+    late = client.get(url(meeting)).context["items"][0]["present"]
+    assert [entry["person"] for entry in late] == [second.person]  # not yet arrived
