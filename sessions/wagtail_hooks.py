@@ -2,6 +2,7 @@
 
 from django import forms
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -13,6 +14,7 @@ from documents.models import Paper
 from gremien.admin_panels import AssignedFieldPanel
 from gremien.admin_scoping import (
     BodyScopedFilterSet,
+    BodyScopedPermissionPolicy,
     BodyScopedViewSet,
     ScopedIndexView,
     scoped_model_filter,
@@ -123,6 +125,23 @@ class MeetingViewSet(BodyScopedViewSet):
 # --- AgendaItem --------------------------------------------------------------
 
 
+class ChangedThroughScreensPolicy(BodyScopedPermissionPolicy):
+    """Agenda items and consultation steps are only listed and inspected here:
+    they change through the agenda builder, the paper workflow and the minutes
+    screens, whose services keep numbering, paths and minutes consistent."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete"}:
+            return False
+        return super().user_has_permission(user, action)
+
+
+class ChangedThroughScreensMixin:
+    @cached_property
+    def permission_policy(self):
+        return ChangedThroughScreensPolicy(self.model)
+
+
 class AgendaItemFilterSet(BodyScopedFilterSet):
     body = scoped_model_filter(Body, field_name="meeting__body", label=_("Body"))
     meeting = scoped_model_filter(Meeting, label=_("Meeting"))
@@ -132,7 +151,7 @@ class AgendaItemFilterSet(BodyScopedFilterSet):
         fields = ["body", "meeting", "public", "result"]
 
 
-class AgendaItemViewSet(BodyScopedViewSet):
+class AgendaItemViewSet(ChangedThroughScreensMixin, BodyScopedViewSet):
     model = AgendaItem
     name = AGENDA_ITEMS
     icon = "list-ol"
@@ -198,7 +217,7 @@ class ConsultationFilterSet(BodyScopedFilterSet):
         fields = ["body", "paper", "meeting", "role", "authoritative"]
 
 
-class ConsultationViewSet(BodyScopedViewSet):
+class ConsultationViewSet(ChangedThroughScreensMixin, BodyScopedViewSet):
     model = Consultation
     name = "consultations"
     icon = "resubmit"

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 from weasyprint import HTML
 
@@ -182,26 +183,32 @@ def test_related_objects_must_belong_to_the_same_body(client, body):
 
 
 def test_consultation_in_another_bodys_meeting_is_rejected(client, body):
+    """Even staff working for both bodies cannot schedule across them."""
     other = BodyFactory(slug="kreis")
     client.force_login(make_staff(body, other))
     new_paper(client, body, "Schulentwicklungsplan")
     paper = Paper.objects.get(body=body)
-    foreign_meeting = MeetingFactory(body=other)
+    workflow = reverse("papers_workflow", args=[paper.pk])
+    school = OrganizationFactory(body=body, name="Schulausschuss")
+    client.post(workflow, {"action": "release"})
+    client.post(
+        workflow, {"action": "add_step", "organizations": school.pk, "role": "deciding"}
+    )
+    foreign_meeting = MeetingFactory(
+        body=other, start=timezone.now() + datetime.timedelta(days=10)
+    )
+    step = paper.consultations.get()
 
-    response = post_new(
-        client,
-        "consultations",
-        paper=paper.pk,
-        position=1,
-        role="deciding",
-        organizations=[foreign_meeting.organizations.get().pk],
-        meeting=foreign_meeting.pk,
+    response = client.post(
+        workflow,
+        {"action": "schedule", "step": step.pk, "meeting": foreign_meeting.pk},
+        follow=True,
     )
 
-    assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert "meeting" in errors and "organizations" in errors
-    assert not paper.consultations.exists()
+    levels = [m.level_tag for m in response.context["messages"]]
+    assert levels.count("error") == 1
+    step.refresh_from_db()
+    assert step.meeting is None and not foreign_meeting.agenda_items.exists()
 
 
 def test_user_account_link_is_only_offered_to_user_administrators(

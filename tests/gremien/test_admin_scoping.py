@@ -60,11 +60,14 @@ def test_superuser_sees_every_body(superuser_client, alpha, beta, name):
     assert foreign in page
 
 
+#: Listed and inspected only; they change through the Sitzungsdienst's screens.
+THROUGH_SCREENS = {"agenda-items", "consultations"}
 OBJECT_URLS = [
     (name, view)
     for name in VIEWSETS
     for view in ("edit", "delete", "inspect", "history", "usage")
     if (name, view) != ("bodies", "delete")  # refused outright, tested below
+    and not (name in THROUGH_SCREENS and view in ("edit", "delete", "history"))
 ]
 
 
@@ -80,8 +83,11 @@ def test_foreign_objects_do_not_exist_for_staff(staff_client, alpha, beta, name,
 @pytest.mark.parametrize("name", VIEWSETS)
 def test_own_objects_open_for_staff(staff_client, alpha, name):
     own = getattr(alpha, VIEWSETS[name])
+    views = ("inspect",)
+    if name not in THROUGH_SCREENS:
+        views = ("edit", "inspect", "history")
 
-    for view in ("edit", "inspect", "history"):
+    for view in views:
         response = staff_client.get(reverse(f"{name}:{view}", args=[own.pk]))
         assert response.status_code == 200, view
 
@@ -234,8 +240,19 @@ def test_staff_group_grants_domain_models_but_not_staff_access(db):
 
 @pytest.mark.parametrize("name", [*VIEWSETS, "files", "staff-access"])
 def test_listing_and_create_form_render_for_superuser(superuser_client, alpha, name):
-    for view in ("index", "add"):
+    views = ("index",) if name in THROUGH_SCREENS else ("index", "add")
+    for view in views:
         assert superuser_client.get(reverse(f"{name}:{view}")).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(THROUGH_SCREENS))
+def test_agenda_items_and_steps_cannot_be_edited_around_the_services(
+    superuser_client, alpha, name
+):
+    own = getattr(alpha, VIEWSETS[name])
+    for view, args in (("add", []), ("edit", [own.pk]), ("delete", [own.pk])):
+        response = superuser_client.get(reverse(f"{name}:{view}", args=args))
+        assert response.status_code == 302, view  # Wagtail's permission refusal
 
 
 def test_menu_offers_domain_admin_but_not_staff_access(
