@@ -17,6 +17,7 @@ from gremien.admin_scoping import (
     BodyScopedPermissionPolicy,
     BodyScopedViewSet,
     ScopedIndexView,
+    ServiceCreateView,
     scoped_model_filter,
     year_filter,
 )
@@ -29,6 +30,7 @@ from .admin_views import (
     PaperWorkflowView,
 )
 from .models import AgendaItem, Consultation, Meeting
+from .services.lifecycle import meeting_create
 
 AGENDA_ITEMS = "agenda-items"
 
@@ -65,6 +67,24 @@ class MeetingIndexView(ScopedIndexView):
         return buttons
 
 
+class MeetingCreateView(ServiceCreateView):
+    """Meetings are planned by ``meeting_create`` (organizations that hold
+    meetings, a fraction's meeting never public, audit log)."""
+
+    def create_object(self, form) -> Meeting:
+        data = form.cleaned_data
+        return meeting_create(
+            actor=self.request.user,
+            body=data["body"],
+            organizations=list(data["organizations"]),
+            name=data["name"],
+            start=data["start"],
+            end=data.get("end"),
+            location=data.get("location"),
+            public=data.get("public", True),
+        )
+
+
 class MeetingFilterSet(BodyScopedFilterSet):
     organizations = scoped_model_filter(Organization, label=_("Organization"))
     year = year_filter("start")
@@ -80,6 +100,7 @@ class MeetingViewSet(BodyScopedViewSet):
     icon = "calendar"
     menu_order = 100
     index_view_class = MeetingIndexView
+    add_view_class = MeetingCreateView
     list_display = [
         "name",
         "start",

@@ -265,3 +265,33 @@ def test_damaged_pdf_is_refused_in_the_admin_with_a_german_message(staff_client,
     assert response.status_code == 200
     assert "Das PDF ist beschädigt und kann nicht gelesen werden." in response.text
     assert not paper.files.exists()
+
+
+def test_meeting_planned_in_the_admin_goes_through_the_service(client, body):
+    client.force_login(make_staff(body))
+    fraction = OrganizationFactory(body=body, name="SPD-Fraktion", kind="fraction")
+    department = OrganizationFactory(body=body, name="Bauamt", kind="department")
+
+    refused = post_new(
+        client,
+        "meetings",
+        body=body.pk,
+        name="Sitzung des Bauamts",
+        start="2027-04-01 18:00",
+        organizations=[department.pk],
+    )
+    planned = post_new(
+        client,
+        "meetings",
+        body=body.pk,
+        name="Fraktionssitzung",
+        start="2027-04-01 18:00",
+        organizations=[fraction.pk],
+        public="on",
+    )
+
+    assert "organizations" in refused.context["form"].errors
+    assert planned.status_code == 302
+    meeting = Meeting.objects.get()
+    assert meeting.name == "Fraktionssitzung" and meeting.public is False
+    assert ModelLogEntry.objects.filter(action="wagtail.create").exists()
