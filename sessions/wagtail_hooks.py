@@ -13,6 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from documents.models import Paper
 from gremien.admin_panels import AssignedFieldPanel
 from gremien.admin_scoping import (
+    BodyScopedAdminForm,
     BodyScopedFilterSet,
     BodyScopedPermissionPolicy,
     BodyScopedViewSet,
@@ -67,6 +68,24 @@ class MeetingIndexView(ScopedIndexView):
         return buttons
 
 
+class MeetingForm(BodyScopedAdminForm):
+    """Once invitations are out, date, place and organizations change only by
+    rescheduling on the status screen, which notifies the members and raises
+    the calendar SEQUENCE."""
+
+    fixed_once_invited = ("start", "end", "location", "organizations")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.state != Meeting.State.PLANNED:
+            for name in self.fixed_once_invited:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Use “Reschedule” on the invitation and status screen."
+                    )
+
+
 class MeetingCreateView(ServiceCreateView):
     """Meetings are planned by ``meeting_create`` (organizations that hold
     meetings, a fraction's meeting never public, audit log)."""
@@ -101,6 +120,7 @@ class MeetingViewSet(BodyScopedViewSet):
     menu_order = 100
     index_view_class = MeetingIndexView
     add_view_class = MeetingCreateView
+    base_form_class = MeetingForm
     list_display = [
         "name",
         "start",

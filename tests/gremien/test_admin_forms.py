@@ -12,8 +12,10 @@ from weasyprint import HTML
 from documents.models import Paper
 from gremien.models import Membership, Organization
 from sessions.models import Meeting
+from sessions.services.agenda import agenda_item_add
 from tests.gremien.conftest import form_data, make_staff
 from tests.gremien.factories import BodyFactory, OrganizationFactory, PersonFactory
+from tests.sessions.agenda_factories import invite
 from tests.sessions.factories import MeetingFactory
 
 
@@ -295,3 +297,25 @@ def test_meeting_planned_in_the_admin_goes_through_the_service(client, body):
     meeting = Meeting.objects.get()
     assert meeting.name == "Fraktionssitzung" and meeting.public is False
     assert ModelLogEntry.objects.filter(action="wagtail.create").exists()
+
+
+def test_an_invited_meetings_date_changes_only_by_rescheduling(client, body):
+    staff = make_staff(body)
+    client.force_login(staff)
+    start = (timezone.now() + datetime.timedelta(days=10)).replace(microsecond=0)
+    meeting = MeetingFactory(body=body, start=start)
+    agenda_item_add(actor=staff, meeting=meeting, name="Eröffnung")
+    invite(staff, meeting)
+    original = meeting.start
+
+    post_edit(
+        client,
+        "meetings",
+        meeting,
+        start=(original + datetime.timedelta(days=7)).strftime("%Y-%m-%d %H:%M"),
+        name="Umbenannt",
+    )
+
+    meeting.refresh_from_db()
+    assert meeting.name == "Umbenannt"
+    assert meeting.start == original
