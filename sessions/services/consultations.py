@@ -344,7 +344,8 @@ def _recommendation(
 def _with_amendment(resolution_text: str, amendment: str) -> str:
     if not amendment:
         return resolution_text
-    return f"{resolution_text}<p>{escape(_('Amendment'))}: {escape(amendment)}</p>"
+    label = _("Amendment")
+    return f"{resolution_text}<p>{escape(label)}: {escape(amendment)}</p>"
 
 
 def _next_step(consultation: Consultation) -> Consultation | None:
