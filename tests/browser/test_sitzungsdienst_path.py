@@ -105,7 +105,7 @@ def test_a_paper_goes_from_draft_to_published_minutes(new_page, live_server, tow
         page.locator("input[name=name]").fill("Mitteilungen der Verwaltung")
         click_action(page, "add_free")
         assert "Neubau der Feuerwache Nord" in page.content()
-        screenshot(page, f"agenda-builder-{step}")
+        screenshot(page, "agenda-builder")
         page.goto(f"{live_server.url}/admin/meetings/{meeting.pk}/status/")
         click_action(page, "invite")
         assert "example.org" in page.content()  # the delivery log
@@ -135,7 +135,7 @@ def test_a_paper_goes_from_draft_to_published_minutes(new_page, live_server, tow
             if not form.locator("input[name=done]").is_checked():
                 form.locator("input[name=done]").check()
                 click_action(page, "item", scope=form)
-        screenshot(page, f"minutes-editor-{step}")
+        screenshot(page, "minutes-editor")
         click_action(page, "drafted")
         click_action(page, "sign")  # the first signature button is the chair's
         clerk_page = new_page(chair.username)
