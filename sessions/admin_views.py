@@ -17,7 +17,7 @@ from documents.services import (
     paper_withdraw,
 )
 from gremien.admin_scoping import ActionScreen
-from gremien.models import Organization, Person
+from gremien.models import Membership, Organization, Person
 
 from .extracts import resolution_extract
 from .models import AgendaItem, Attendance, Consultation, Delivery, Meeting, Minutes
@@ -466,6 +466,13 @@ class MinutesEditorView(MeetingScreen):
             results=[c for c in AgendaItem.Result.choices if c[0]],
             items=[self._item_row(item) for item in items],
             agenda=items,
+            deputies=Membership.objects.alive()
+            .filter(
+                organization__in=self.meeting.organizations.all(),
+                kind=Membership.Kind.DEPUTY,
+            )
+            .select_related("person", "deputy_of__person")
+            .order_by("person__family_name"),
             people=Person.objects.alive()
             .filter(body=self.meeting.body)
             .order_by("family_name", "given_name"),
@@ -531,6 +538,25 @@ class MinutesEditorView(MeetingScreen):
             arrived_before=items.filter(pk=arrived).first() if arrived else None,
             left_after=items.filter(pk=left).first() if left else None,
         )
+
+    def do_deputy(self, request):
+        seat = get_object_or_404(
+            Membership.objects.filter(
+                organization__in=self.meeting.organizations.all(),
+                kind=Membership.Kind.DEPUTY,
+            ),
+            pk=request.POST.get("deputy"),
+        )
+        attendance_record(
+            actor=request.user,
+            meeting=self.meeting,
+            person=seat.person,
+            status=Attendance.Status.PRESENT,
+            capacity=Attendance.Capacity.DEPUTY,
+            membership=seat,
+            substitute_for=self._person(request, "substitute_for"),
+        )
+        messages.success(request, _("%(person)s stands in.") % {"person": seat.person})
 
     def do_item(self, request):
         item = get_object_or_404(

@@ -338,16 +338,18 @@ def attendance_record(
     return attendance
 
 
+#: Seats that are expected at every meeting. Deputies are not: they appear
+#: on the list only when they stand in (``attendance_record`` with
+#: ``substitute_for``), never as "absent".
 PREFILL_CAPACITY = {
     Membership.Kind.MEMBER: Attendance.Capacity.MEMBER,
     Membership.Kind.CITIZEN_MEMBER: Attendance.Capacity.MEMBER,
     Membership.Kind.ADVISORY: Attendance.Capacity.MEMBER,
-    Membership.Kind.DEPUTY: Attendance.Capacity.DEPUTY,
 }
 
 
 def _seats_on(meeting: Meeting) -> list[Membership]:
-    """Active seats of the meeting's organizations, members before deputies."""
+    """Active seats of the meeting's organizations that are expected there."""
     day = _meeting_day(meeting)
     seats = (
         Membership.objects.alive()
@@ -357,18 +359,18 @@ def _seats_on(meeting: Meeting) -> list[Membership]:
         .select_related("person")
         .order_by("pk")
     )
-    return sorted(seats, key=lambda m: m.kind == Membership.Kind.DEPUTY)
+    return list(seats)
 
 
 @transaction.atomic
 def attendance_prefill(*, actor, meeting: Meeting) -> list[Attendance]:
-    """Put every member and deputy of the meeting's organizations on the list.
+    """Put every member of the meeting's organizations on the list.
 
     Who: staff of the body with ``meetings.change_meeting``. Seats active on
     the meeting day (Europe/Berlin) get a row with status absent, so the clerk
     only ticks who is present; persons already on the list are left alone, so
     calling it again adds only new seats. A person with several seats gets one
-    row (a member's seat before a deputy's). Returns the rows created.
+    row. Deputies are added when they stand in. Returns the rows created.
     """
     _require_access(actor, meeting)
     meeting = _lock_meeting(meeting)

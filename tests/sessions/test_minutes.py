@@ -325,7 +325,7 @@ def test_present_in_two_meetings_at_the_same_time_is_refused(s, clock):
     attendance_record(actor=s.clerk_user, meeting=later, person=person, status=PRESENT)
 
 
-def test_prefill_lists_active_members_and_deputies_as_absent_once(s):
+def test_prefill_lists_active_members_as_absent_once_but_not_deputies(s):
     attendance_record(
         actor=s.clerk_user, meeting=s.meeting, person=s.persons[0], status=PRESENT
     )
@@ -333,11 +333,10 @@ def test_prefill_lists_active_members_and_deputies_as_absent_once(s):
     again = attendance_prefill(actor=s.clerk_user, meeting=s.meeting)
 
     rows = {a.person.family_name: a for a in s.meeting.attendances.all()}
-    assert len(created) == 3 and again == []
-    assert set(rows) == {"Rat0", "Rat1", "Rat2", "Vertreter"}  # not "Ausgeschieden"
+    assert len(created) == 2 and again == []
+    assert set(rows) == {"Rat0", "Rat1", "Rat2"}  # no deputy, not "Ausgeschieden"
     assert rows["Rat0"].status == PRESENT
     assert rows["Rat1"].status == Attendance.Status.ABSENT
-    assert rows["Vertreter"].capacity == Attendance.Capacity.DEPUTY
 
 
 # --- item minutes ---------------------------------------------------------------

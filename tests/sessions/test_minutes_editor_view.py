@@ -222,3 +222,28 @@ def test_roll_call_bias_officers_and_late_arrival_are_recorded(
     assert (minutes.chair, minutes.clerk) == (second.person, first.person)
     late = client.get(url(meeting)).context["items"][0]["present"]
     assert [entry["person"] for entry in late] == [second.person]  # not yet arrived
+
+
+def test_a_deputy_appears_only_when_standing_in(client, bau, staff, held):
+    meeting, _ = held
+    member = bau.memberships.get()
+    deputy = MembershipFactory(
+        organization=bau, kind="deputy", deputy_of=member, person__family_name="Ersatz"
+    )
+    client.force_login(staff)
+    post(client, meeting, action="open")
+    assert list(meeting.attendances.values_list("person", flat=True)) == [
+        member.person_id
+    ]
+
+    post(
+        client,
+        meeting,
+        action="deputy",
+        deputy=deputy.pk,
+        substitute_for=member.person_id,
+    )
+
+    row = meeting.attendances.get(person=deputy.person)
+    assert (row.status, row.capacity) == ("present", "deputy")
+    assert row.substitute_for == member.person
