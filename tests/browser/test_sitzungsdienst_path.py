@@ -14,8 +14,8 @@ from documents.models import Paper
 from gremien.models import Organization
 from sessions.models import Meeting
 from sessions.services.lifecycle import meeting_create
-from tests.gremien.factories import BodyFactory, MembershipFactory
-from tests.sessions.agenda_factories import Clock, committee, staff_of
+from tests.gremien.factories import BodyFactory, MembershipFactory, staff_of
+from tests.sessions.agenda_factories import Clock, committee
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,6 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from wagtail.admin.rich_text import DraftailRichTextArea
 
@@ -16,8 +15,8 @@ from tests.gremien.factories import (
     MembershipFactory,
     OrganizationFactory,
     PersonFactory,
-    StaffAccessFactory,
     UserFactory,
+    staff_of,
 )
 from tests.sessions.factories import (
     AgendaItemFactory,
@@ -60,12 +59,7 @@ def beta(db):
     return populate(BodyFactory(name="Gemeinde Betadorf", slug="betadorf"), "Beta")
 
 
-def make_staff(*bodies):
-    user = UserFactory(is_staff=False)
-    user.groups.add(Group.objects.get(name="Sitzungsdienst"))
-    for body in bodies:
-        StaffAccessFactory(user=user, body=body)
-    return user
+make_staff = staff_of
 
 
 @pytest.fixture

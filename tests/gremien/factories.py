@@ -94,3 +94,14 @@ class StaffAccessFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     body = factory.SubFactory(BodyFactory)
+
+
+def staff_of(*bodies):
+    """A Sitzungsdienst user (group and StaffAccess) working on ``bodies``."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="Sitzungsdienst"))
+    for body in bodies:
+        StaffAccessFactory(user=user, body=body)
+    return user

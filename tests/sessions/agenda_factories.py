@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from documents.services import paper_create, paper_release
@@ -12,19 +11,8 @@ from sessions.services.lifecycle import meeting_end, meeting_start
 from tests.gremien.factories import (
     MembershipFactory,
     OrganizationFactory,
-    StaffAccessFactory,
-    UserFactory,
 )
 from tests.sessions.factories import MeetingFactory
-
-
-def staff_of(*bodies):
-    """A Sitzungsdienst user working on ``bodies``."""
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="Sitzungsdienst"))
-    for body in bodies:
-        StaffAccessFactory(user=user, body=body)
-    return user
 
 
 def released_paper(body, name="Bebauungsplan Nr. 12", *, public=True):
@@ -52,15 +40,18 @@ def meeting_of(body, *organizations, days=14, name=None):
 
 
 class Clock:
-    """Stands in for ``django.utils.timezone.now``, so a test can reach the day
-    of a meeting and open it (``meeting_start`` refuses it earlier)."""
+    """Stands in for ``django.utils.timezone.now``; tests move it on, e.g. to
+    the day of a meeting to open it (``meeting_start`` refuses it earlier)."""
 
-    def __init__(self, monkeypatch) -> None:
-        self.now = timezone.now()
+    def __init__(self, monkeypatch, now: datetime.datetime | None = None) -> None:
+        self.now = now or timezone.now()
         monkeypatch.setattr(timezone, "now", lambda: self.now)
 
-    def set(self, now) -> None:
+    def set(self, now: datetime.datetime) -> None:
         self.now = now
+
+    def advance(self, **delta) -> None:
+        self.now += datetime.timedelta(**delta)
 
 
 def _seat_members(meeting) -> None:

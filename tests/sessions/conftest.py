@@ -3,8 +3,8 @@ Sitzungsdienst, a clock the tests can move, and the Bauausschuss."""
 
 import pytest
 
-from tests.gremien.factories import BodyFactory
-from tests.sessions.agenda_factories import Clock, committee, staff_of
+from tests.gremien.factories import BodyFactory, staff_of
+from tests.sessions.agenda_factories import Clock, committee
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.contrib.auth.models import Permission
 from django.core import mail
-from django.utils import timezone
 
 from gremien.models import Membership, Organization
 from sessions.services.lifecycle import meeting_create
@@ -33,20 +32,6 @@ def berlin(day: int, hour: int = 18, minute: int = 0) -> dt.datetime:
 
 #: "Now" in these tests: Monday, 2 March 2026, 10:00 in Berlin.
 NOW = berlin(2, 10)
-
-
-class Clock:
-    """Stands in for ``django.utils.timezone.now``; tests move it on."""
-
-    def __init__(self, monkeypatch, now: dt.datetime = NOW) -> None:
-        self.now = now
-        monkeypatch.setattr(timezone, "now", lambda: self.now)
-
-    def set(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def advance(self, **delta) -> None:
-        self.now += dt.timedelta(**delta)
 
 
 def staff_user(body, *codenames: str):

@@ -14,14 +14,13 @@ from sessions.services.agenda import (
 )
 from sessions.services.consultations import consultation_path_set
 from sessions.services.lifecycle import meeting_cancel
-from tests.gremien.factories import BodyFactory
+from tests.gremien.factories import BodyFactory, staff_of
 from tests.sessions.agenda_factories import (
     committee,
     hold,
     invite,
     meeting_of,
     released_paper,
-    staff_of,
 )
 
 Role = Consultation.Role

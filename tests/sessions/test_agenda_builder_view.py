@@ -5,13 +5,12 @@ from django.urls import reverse
 
 from sessions.models import Consultation
 from sessions.services.consultations import consultation_path_set
-from tests.gremien.factories import BodyFactory
+from tests.gremien.factories import BodyFactory, staff_of
 from tests.sessions.agenda_factories import (
     committee,
     invite,
     meeting_of,
     released_paper,
-    staff_of,
 )
 
 pytestmark = pytest.mark.django_db

@@ -9,14 +9,13 @@ from sessions.services.consultations import (
     consultation_record_result,
     consultation_schedule,
 )
-from tests.gremien.factories import BodyFactory
+from tests.gremien.factories import BodyFactory, staff_of
 from tests.sessions.agenda_factories import (
     committee,
     hold,
     meeting_of,
     released_paper,
     run,
-    staff_of,
 )
 
 Role = Consultation.Role

@@ -13,8 +13,9 @@ from sessions.models import Delivery, Dispatch, Meeting
 from sessions.services.invitations import meeting_invite, meeting_send_addendum
 from tests.gremien.factories import UserFactory
 
+from .agenda_factories import Clock
 from .lifecycle_factories import (
-    Clock,
+    NOW,
     add_item,
     attachment_type,
     berlin,
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def clock(monkeypatch):
-    return Clock(monkeypatch)
+    return Clock(monkeypatch, NOW)
 
 
 def invite(actor, meeting, capture, **kwargs):

@@ -17,8 +17,9 @@ from sessions.services.lifecycle import (
 )
 from tests.gremien.factories import LocationFactory, OrganizationFactory
 
+from .agenda_factories import Clock
 from .lifecycle_factories import (
-    Clock,
+    NOW,
     add_item,
     attachment_type,
     berlin,
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def clock(monkeypatch):
-    return Clock(monkeypatch)
+    return Clock(monkeypatch, NOW)
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from sessions.models import Meeting
 from sessions.services.agenda import agenda_item_add
-from tests.gremien.factories import BodyFactory, MembershipFactory
-from tests.sessions.agenda_factories import meeting_of, staff_of
+from tests.gremien.factories import BodyFactory, MembershipFactory, staff_of
+from tests.sessions.agenda_factories import meeting_of
 
 pytestmark = pytest.mark.django_db
 

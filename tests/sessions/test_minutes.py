@@ -40,8 +40,9 @@ from tests.gremien.factories import (
     MembershipFactory,
     OrganizationFactory,
     PersonFactory,
+    staff_of,
 )
-from tests.sessions.agenda_factories import Clock, hold, staff_of
+from tests.sessions.agenda_factories import Clock, hold
 
 pytestmark = pytest.mark.django_db
 

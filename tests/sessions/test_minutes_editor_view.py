@@ -9,12 +9,11 @@ from documents.models import Paper
 from sessions.models import Attendance, Consultation, Meeting
 from sessions.services.agenda import agenda_item_add
 from sessions.services.consultations import consultation_path_set
-from tests.gremien.factories import MembershipFactory
+from tests.gremien.factories import MembershipFactory, staff_of
 from tests.sessions.agenda_factories import (
     hold,
     meeting_of,
     released_paper,
-    staff_of,
 )
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.urls import reverse
 from documents.models import Paper
 from documents.services import paper_create
 from gremien.models import Organization
-from tests.gremien.factories import BodyFactory
-from tests.sessions.agenda_factories import committee, meeting_of, staff_of
+from tests.gremien.factories import BodyFactory, staff_of
+from tests.sessions.agenda_factories import committee, meeting_of
 
 pytestmark = pytest.mark.django_db
 
