@@ -85,7 +85,14 @@ def search_config() -> dict:
     """
     url = os.environ.get("SEARCH_URL") or os.environ.get("ELASTICSEARCH_URL")
     if not url:
-        return {"default": {"BACKEND": "wagtail.search.backends.database"}}
+        # PostgreSQL stems German words with the ``german`` text search
+        # configuration; SQLite uses FTS5 without stemming.
+        return {
+            "default": {
+                "BACKEND": "wagtail.search.backends.database",
+                "SEARCH_CONFIG": "german",
+            }
+        }
     parts = urlsplit(url)
     backends = {
         "elasticsearch8": "modelsearch.backends.elasticsearch8",

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -17,6 +18,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+# The portal in German at /…, in English at /en/…: a language is part of the
+# address, so pages can be cached, linked and switched without a cookie.
 # Media is never served as plain files: council documents may be non-public,
 # so every download goes through a view that checks visibility.
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += i18n_patterns(
+    path("", include(wagtail_urls)), prefix_default_language=False
+)

@@ -26,6 +26,7 @@ from gremien.models import (
     Person,
 )
 from sessions.models import AgendaItem, Consultation, Meeting
+from sessions.slugs import meeting_slug_base, unique_slug
 
 from . import files, people
 from .agenda import AgendaBuilder
@@ -244,6 +245,11 @@ class Seeder:
         _bulk(Membership, roster.deputy_memberships)
 
     def _write_meetings(self, meetings) -> None:
+        taken: set[str] = set()
+        for planned in meetings:
+            base = meeting_slug_base(planned.meeting, planned.org.name)
+            planned.meeting.slug = unique_slug(base, taken)
+            taken.add(planned.meeting.slug)
         _bulk(Meeting, [p.meeting for p in meetings])
         through = Meeting.organizations.through
         _bulk(
@@ -283,6 +289,9 @@ class Seeder:
         items = AgendaBuilder(rng=rng, voting_sizes=voting_sizes).build(meetings)
         for plan in plans:
             plan.paper.state = paper_state(plan)
+            plan.paper.released_at = datetime.datetime.combine(
+                plan.paper.date, datetime.time(10), tzinfo=BERLIN
+            )
         _bulk(Paper, [p.paper for p in plans])
         self._paper_relations(plans)
         _bulk(AgendaItem, items)

@@ -220,7 +220,11 @@ def _log_workflow(*, actor, paper: Paper, transition: str, old: str, **details):
 
 def _change_state(*, actor, paper: Paper, target: str, transition: str, **details):
     old = move_to(paper, target)
-    paper.save(update_fields=["state", "modified"])
+    fields = ["state", "modified"]
+    if target == Paper.State.RELEASED and paper.released_at is None:
+        paper.released_at = timezone.now()
+        fields.append("released_at")
+    paper.save(update_fields=fields)
     _log_workflow(actor=actor, paper=paper, transition=transition, old=old, **details)
 
 

@@ -11,7 +11,10 @@ SECRET_KEY = env.env_str(
     "DJANGO_SECRET_KEY", "insecure-development-key-only-for-local-use"
 )
 DEBUG = env.env_bool("DJANGO_DEBUG", False)
-ALLOWED_HOSTS = env.env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# Every body's portal has its own host name; *.localhost for the demo bodies.
+ALLOWED_HOSTS = env.env_list(
+    "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", ".localhost"]
+)
 CSRF_TRUSTED_ORIGINS = env.env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -23,6 +26,7 @@ INSTALLED_APPS = [
     "demo",
     # Wagtail
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",

@@ -70,6 +70,16 @@ class Paper(OParlObject):
         default=True,
         help_text=_("Non-public papers are shown only to entitled members and staff."),
     )
+    released_at = models.DateTimeField(
+        _("released at"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_(
+            "When the paper was released; only released papers can become public."
+        ),
+    )
     facts = RichTextField(
         _("facts (Sachverhalt)"), blank=True, features=PAPER_RICHTEXT_FEATURES
     )

@@ -78,6 +78,14 @@ class Meeting(OParlObject):
             "from the public entirely."
         ),
     )
+    slug = models.SlugField(
+        _("address"),
+        max_length=120,
+        blank=True,
+        editable=False,
+        allow_unicode=False,
+        help_text=_("Part of the public address, e.g. 2026-03-12-bauausschuss."),
+    )
     uid = models.UUIDField(
         _("calendar UID"),
         default=uuid.uuid4,
@@ -114,7 +122,14 @@ class Meeting(OParlObject):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-start"]
-        constraints = [end_not_before_start("start", "end", "meeting_end_after_start")]
+        constraints = [
+            end_not_before_start("start", "end", "meeting_end_after_start"),
+            models.UniqueConstraint(
+                fields=["body", "slug"],
+                condition=~models.Q(slug=""),
+                name="meeting_unique_slug_per_body",
+            ),
+        ]
         indexes = [models.Index(fields=["body", "start"], name="meeting_body_start")]
 
     def __str__(self) -> str:

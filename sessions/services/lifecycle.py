@@ -18,6 +18,7 @@ from gremien.access import require_body_access
 from gremien.models import Body, Location, Organization
 
 from ..models import Meeting
+from ..slugs import meeting_assign_slug
 from ..transitions import BEFORE_RUNNING, check_transition, move_to
 
 PERMISSION = "meetings.change_meeting"
@@ -132,6 +133,7 @@ def meeting_create(
     meeting.full_clean()
     meeting.save()
     meeting.organizations.set(organizations)
+    meeting_assign_slug(meeting, organizations[0].name)
     log(instance=meeting, action="wagtail.create", user=actor)
     return meeting
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q
 
 from demo.fingerprint import fingerprint
+from demo.portals import create_demo_portals
 from demo.seeder import Seeder
 from demo.spec import DEMO_TODAY, SCALES
 from demo.users import DEMO_PASSWORD, create_demo_users
@@ -43,6 +44,12 @@ class Command(BaseCommand):
             help="Do nothing (and succeed) if the database already has bodies.",
         )
         parser.add_argument(
+            "--port",
+            type=int,
+            default=8000,
+            help="Port of the demo portals' addresses (default 8000, as make run).",
+        )
+        parser.add_argument(
             "--fingerprint",
             action="store_true",
             help="Print a digest of the data to compare two runs.",
@@ -66,7 +73,11 @@ class Command(BaseCommand):
         )
         seeded = seeder.run()
         logins = create_demo_users(seeded)
+        portals = create_demo_portals([s.body for s in seeded], port=options["port"])
         self._summary(time.perf_counter() - started, seeder, logins)
+        self.stdout.write("Öffentliche Portale:")
+        for address, name in portals[:SHOWN_LOGINS]:
+            self.stdout.write(f"  {address:<40} {name}")
         if fingerprint:
             self._fingerprint()
 
