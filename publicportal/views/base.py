@@ -12,7 +12,6 @@ from wagtail.models import Page
 
 from ..links import PortalLinks
 
-
 CONTENT_LANGUAGE = "de"
 
 
