@@ -45,7 +45,7 @@ from gremien.models import (
     Organization,
     Person,
 )
-from sessions.models import AgendaItem, Consultation, Meeting
+from sessions.models import AgendaItem, Consultation, Meeting, Minutes
 
 #: Meeting states in which the agenda has been published with the invitation.
 AGENDA_PUBLISHED_STATES = (
@@ -189,6 +189,17 @@ def minutes_published(meeting: Meeting) -> bool:
     )
 
 
+def public_minutes(body: Body | None = None) -> QuerySet[Minutes]:
+    """Minutes the public may read (the queryset form of
+    :func:`minutes_published`): of a public meeting whose minutes are
+    published. For feeds and lists of newly published minutes."""
+    return Minutes.objects.filter(
+        meeting__in=public_meetings(body),
+        meeting__state=Meeting.State.PUBLISHED,
+        published_at__isnull=False,
+    )
+
+
 def result_public(meeting: Meeting) -> bool:
     """Whether the results of the meeting's public items may be shown."""
     return (
@@ -230,6 +241,7 @@ _QUERYSETS = {
     Location: public_locations,
     Paper: public_papers,
     Meeting: public_meetings,
+    Minutes: public_minutes,
     AgendaItem: public_agenda_items,
     Consultation: public_consultations,
     File: public_files,
