@@ -1,13 +1,11 @@
-"""Resolution extracts (Beschlussauszüge) and the public part of the minutes.
+"""Resolution extracts (Beschlussauszüge).
 
 ``resolution_extract`` is an internal document for the departments that carry
-out a resolution; it may show non-public items. ``public_minutes_items`` is
-the only place that decides which minutes the public may see until
-``publicportal.visibility`` takes over: only public agenda items of a public,
-published meeting.
+out a resolution; it may show non-public items. The public part of the
+minutes lives in ``publicportal.minutes`` and reads through
+``publicportal.visibility``.
 """
 
-from django.db.models import QuerySet
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
@@ -21,7 +19,7 @@ def _item_minutes(agenda_item: AgendaItem) -> ItemMinutes | None:
     return ItemMinutes.objects.filter(agenda_item=agenda_item).first()
 
 
-def _plain(rich_text: str) -> str:
+def plain_text(rich_text: str) -> str:
     return strip_tags(rich_text or "").strip()
 
 
@@ -38,7 +36,7 @@ def _paper_line(agenda_item: AgendaItem, *, public_only: bool) -> str | None:
     }
 
 
-def _vote_lines(item_minutes: ItemMinutes | None) -> list[str]:
+def vote_lines(item_minutes: ItemMinutes | None) -> list[str]:
     if item_minutes is None:
         return []
     lines = []
@@ -72,12 +70,12 @@ def _item_text(agenda_item: AgendaItem, *, public_only: bool) -> list[str]:
     paper = _paper_line(agenda_item, public_only=public_only)
     if paper:
         lines.append(paper)
-    resolution = _plain(agenda_item.resolution_text)
+    resolution = plain_text(agenda_item.resolution_text)
     if resolution:
         lines += ["", _("Resolution:"), resolution]
     if agenda_item.result_label:
         lines.append(_("Result: %(result)s") % {"result": agenda_item.result_label})
-    lines += _vote_lines(_item_minutes(agenda_item))
+    lines += vote_lines(_item_minutes(agenda_item))
     return lines
 
 
@@ -105,45 +103,4 @@ def resolution_extract(agenda_item: AgendaItem) -> str:
         "",
         *_item_text(agenda_item, public_only=False),
     ]
-    return "\n".join(lines) + "\n"
-
-
-def public_minutes_items(meeting: Meeting) -> QuerySet[AgendaItem]:
-    """Agenda items whose minutes the public may see.
-
-    Only public, not deleted items (under a public parent) of a public meeting
-    whose minutes are published; for anything else, nothing. Every public
-    output of minutes must read through here (later: publicportal.visibility).
-    """
-    items = AgendaItem.objects.none()
-    if (
-        meeting.public
-        and not meeting.deleted
-        and meeting.state == Meeting.State.PUBLISHED
-    ):
-        items = (
-            AgendaItem.objects.alive()
-            .filter(meeting=meeting, public=True)
-            .exclude(parent__public=False)
-            .exclude(parent__deleted_at__isnull=False)
-            .order_by("order")
-        )
-    return items
-
-
-def public_minutes_text(meeting: Meeting) -> str:
-    """The public part of the minutes as plain text; items through
-    :func:`public_minutes_items`, non-public papers left out."""
-    lines = _meeting_header(meeting) if meeting.public else []
-    for item in public_minutes_items(meeting):
-        item_minutes = _item_minutes(item)
-        lines += ["", *_item_text(item, public_only=True)]
-        if item_minutes is not None:
-            for text in (
-                item_minutes.discussion,
-                item_minutes.motions,
-                item_minutes.statements,
-            ):
-                if _plain(text):
-                    lines.append(_plain(text))
     return "\n".join(lines) + "\n"

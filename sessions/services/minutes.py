@@ -844,8 +844,9 @@ def minutes_publish(*, actor, meeting: Meeting) -> Minutes:
 
     Who: staff of the body with ``meetings.change_meeting``. Sets
     ``published_at``. What the public then sees is decided by
-    ``sessions.extracts.public_minutes_items`` (only public items of a public
-    meeting). Locks the meeting row; emits an audit-log entry.
+    ``publicportal.visibility.public_minutes_items`` (only public items of a
+    public meeting), shown through ``publicportal.minutes``. Locks the meeting
+    row; emits an audit-log entry.
     """
     _require_access(actor, meeting)
     locked = _lock_meeting(meeting)

@@ -8,11 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from documents.services import paper_create, paper_release
-from sessions.extracts import (
-    public_minutes_items,
-    public_minutes_text,
-    resolution_extract,
-)
+from publicportal.minutes import public_minutes_items, public_minutes_text
+from sessions.extracts import resolution_extract
 from sessions.models import (
     Attendance,
     Consultation,
