@@ -78,12 +78,21 @@ def _paper(body, name, *, public=True, facts=""):
     return paper
 
 
-def build_world(clock, *, marker: str = DEFAULT_MARKER, slug: str = "neuhausen"):
+def build_world(
+    clock,
+    *,
+    marker: str = DEFAULT_MARKER,
+    slug: str = "neuhausen",
+    more_twins: bool = False,
+):
     """The Stadt Neuhausen with its portal on the default site ("testserver"
     and every unknown host), a council and a Bauausschuss, members, a
     fraction, papers with files, one meeting held with published minutes, one
     invited meeting ahead, one cancelled meeting and one non-public meeting.
-    ``clock`` is a :class:`tests.sessions.agenda_factories.Clock`."""
+    ``clock`` is a :class:`tests.sessions.agenda_factories.Clock`.
+
+    ``more_twins=True`` (the leak suite) adds further non-public things carrying
+    the marker, see :func:`add_more_twins`; the default world stays as it is."""
     clock.set(TODAY)
     body = BodyFactory(name="Stadt Neuhausen", slug=slug)
     portal = portal_create(body=body, hostname=f"{slug}.localhost", is_default=True)
@@ -265,7 +274,7 @@ def build_world(clock, *, marker: str = DEFAULT_MARKER, slug: str = "neuhausen")
     )
     for obj in (public_paper, secret_paper, held_meeting, council_meeting, cancelled):
         obj.refresh_from_db()
-    return SimpleNamespace(
+    world = SimpleNamespace(
         body=body,
         portal=portal,
         location=hall,
@@ -292,4 +301,124 @@ def build_world(clock, *, marker: str = DEFAULT_MARKER, slug: str = "neuhausen")
         cancelled=cancelled,
         closed_meeting=closed_meeting,
         marker=marker,
+    )
+    if more_twins:
+        add_more_twins(world, clock)
+    return world
+
+
+def _soft_delete(obj):
+    from django.utils import timezone
+
+    obj.deleted_at = timezone.now()
+    obj.save(update_fields=["deleted_at"])
+    return obj
+
+
+def add_more_twins(world, clock) -> None:
+    """More non-public twins, each carrying ``world.marker``: a non-public
+    agenda item with a (public-flagged) sub-item and a file, a removed agenda
+    item, a meeting cancelled before its invitation with items, a deleted and a
+    withdrawn-before-release paper, a deleted file, minutes files of a meeting
+    whose minutes are not published, a deleted organization and person with
+    memberships. Adds a public 6th council meeting on 17 December (no marker)
+    and a cancelled Bauausschuss meeting on 8 December (no marker in name or
+    reason)."""
+    from sessions.services.agenda import agenda_item_remove
+
+    marker, body, clerk = world.marker, world.body, world.clerk
+    clock.set(TODAY + dt.timedelta(days=12))
+
+    later = meeting_create(
+        actor=clerk,
+        body=body,
+        organizations=[world.council],
+        name="6. Sitzung des Rates",
+        start=berlin(12, 17, 18),
+        location=world.location,
+    )
+    agenda_item_add(actor=clerk, meeting=later, name="Einwohnerfragestunde")
+    hidden_parent = agenda_item_add(
+        actor=clerk, meeting=later, name=f"Vertragsangelegenheit {marker}", public=False
+    )
+    hidden_child = agenda_item_add(
+        actor=clerk, meeting=later, name=f"Unterpunkt {marker}", parent=hidden_parent
+    )
+    hidden_item_file = file_attach(
+        actor=None,
+        owner=hidden_parent,
+        upload=pdf_upload(f"Vertragsentwurf {marker}", "vertragsentwurf.pdf"),
+        name=f"Vertragsentwurf {marker}",
+    )
+    removed_item = agenda_item_add(
+        actor=clerk, meeting=later, name=f"Abgesetzter Punkt {marker}"
+    )
+    agenda_item_remove(actor=clerk, item=removed_item)
+    invite(clerk, later)
+    early_minutes = file_attach(
+        actor=None,
+        owner=world.council_meeting,
+        upload=pdf_upload(f"Protokollentwurf {marker}", "protokoll.pdf"),
+        name=f"Protokollentwurf {marker}",
+        role="results_protocol",
+    )
+
+    called_off = meeting_create(
+        actor=clerk,
+        body=body,
+        organizations=[world.bau],
+        name="Sondersitzung des Bauausschusses",
+        start=berlin(12, 8, 17),
+        location=world.location,
+    )
+    agenda_item_add(actor=clerk, meeting=called_off, name=f"Vorberatung {marker}")
+    meeting_cancel(actor=clerk, meeting=called_off, reason="Terminverschiebung")
+
+    deleted_paper = _soft_delete(
+        paper_release(
+            actor=None, paper=_paper(body, f"Gelöschte Vorlage {marker}", facts="")
+        )
+    )
+    withdrawn_draft = _paper(body, f"Zurückgezogener Entwurf {marker}")
+    from documents.services import paper_withdraw
+
+    withdrawn_draft = paper_withdraw(
+        actor=None, paper=withdrawn_draft, reason=f"Grund {marker}"
+    )
+    deleted_file = _soft_delete(
+        file_attach(
+            actor=None,
+            owner=world.public_paper,
+            upload=pdf_upload(f"Alte Fassung {marker}", "alte-fassung.pdf"),
+            name=f"Alte Fassung {marker}",
+        )
+    )
+    deleted_organization = OrganizationFactory(
+        body=body, name=f"Arbeitskreis {marker}", kind="committee"
+    )
+    MembershipFactory(person=world.chair, organization=deleted_organization)
+    _soft_delete(deleted_organization)
+    deleted_person = PersonFactory(
+        body=body, given_name="Otto", family_name=f"Gelöscht {marker}"
+    )
+    MembershipFactory(person=deleted_person, organization=world.council)
+    _soft_delete(deleted_person)
+
+    for obj in (world.public_paper, world.council_meeting):
+        obj.refresh_from_db()
+    later.refresh_from_db()
+    called_off.refresh_from_db()
+    world.__dict__.update(
+        later_meeting=later,
+        hidden_parent=hidden_parent,
+        hidden_child=hidden_child,
+        hidden_item_file=hidden_item_file,
+        removed_item=removed_item,
+        early_minutes=early_minutes,
+        called_off=called_off,
+        deleted_paper=deleted_paper,
+        withdrawn_draft=withdrawn_draft,
+        deleted_file=deleted_file,
+        deleted_organization=deleted_organization,
+        deleted_person=deleted_person,
     )
