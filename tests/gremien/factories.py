@@ -96,12 +96,40 @@ class StaffAccessFactory(factory.django.DjangoModelFactory):
     body = factory.SubFactory(BodyFactory)
 
 
+def sitzungsdienst_group():
+    """The group the migrations create. A transactional test's flush deletes
+    it (the permissions come back with post_migrate); then it is rebuilt from
+    the migrations' own permission lists, so tests do not depend on the order
+    they run in."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name="Sitzungsdienst")
+    if created:
+        staff = importlib.import_module("gremien.migrations.0002_staff_group")
+        work = importlib.import_module(
+            "sessions.migrations.0005_sitzungsdienst_permissions"
+        )
+        wanted = set(staff._codenames()) | {
+            (app_label, f"{action}_{model}")
+            for app_label, models in work.MODELS.items()
+            for model in models
+            for action in work.ACTIONS
+        }
+        for app_label, codename in wanted:
+            group.permissions.add(
+                Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+    return group
+
+
 def staff_of(*bodies):
     """A Sitzungsdienst user (group and StaffAccess) working on ``bodies``."""
-    from django.contrib.auth.models import Group
-
     user = UserFactory()
-    user.groups.add(Group.objects.get(name="Sitzungsdienst"))
+    user.groups.add(sitzungsdienst_group())
     for body in bodies:
         StaffAccessFactory(user=user, body=body)
     return user

@@ -12,5 +12,8 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def world(db, clock):
-    return build_world(clock)
+def world(db, clock, django_capture_on_commit_callbacks):
+    """The world with everything that happens on commit done: text extracted
+    from the files, the search index written, as after a real request."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return build_world(clock)
