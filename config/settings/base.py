@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "publicportal.cache.PortalPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,6 +154,10 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_COMMENTS_ENABLED = False
 
 LOGIN_URL = "wagtailadmin_login"
+
+# Anonymous portal pages are cached this long at most (see publicportal.cache);
+# every saved change makes them stale at once. 0 switches the cache off.
+GREMIEN_PAGE_CACHE_SECONDS = env.env_int("GREMIEN_PAGE_CACHE_SECONDS", 120)
 
 LOGGING = {
     "version": 1,

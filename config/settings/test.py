@@ -20,3 +20,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests share one cache across many databases' worth of data; the page cache
+# is switched on only by the tests of the cache itself.
+GREMIEN_PAGE_CACHE_SECONDS = 0
