@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PublicPortalConfig(AppConfig):
     name = "publicportal"
     verbose_name = _("Public portal")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()
