@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -22,6 +23,15 @@ urlpatterns = [
 # address, so pages can be cached, linked and switched without a cookie.
 # Media is never served as plain files: council documents may be non-public,
 # so every download goes through a view that checks visibility.
+# Wagtail serves only addresses ending in a slash; the portal's file-like
+# routes (/feeds/sitzungen.ics, /sitemap.xml, /dateien/1/plan.pdf) end in a
+# name with a dot and go to the same page routing.
 urlpatterns += i18n_patterns(
-    path("", include(wagtail_urls)), prefix_default_language=False
+    re_path(
+        r"^((?:[\w\-]+/)*[^/]+\.\w+)$",
+        wagtail_views.serve,
+        name="wagtail_serve_file",
+    ),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
 )

@@ -112,7 +112,9 @@ class PortalHomePage(RoutablePageMixin, Page):
 
         return persons.person_detail(request, self, pk, slug)
 
-    @re_path(r"^dateien/(?P<pk>\d+)/(?P<filename>[^/]+)$", name="file")
+    # Wagtail's routing hands the rest of the path over with a slash added
+    # ("feeds/sitzungen.ics/"), so routes of file-like addresses accept one.
+    @re_path(r"^dateien/(?P<pk>\d+)/(?P<filename>[^/]+?)/?$", name="file")
     def file_route(self, request, pk, filename):
         from .views import files
 
@@ -130,13 +132,13 @@ class PortalHomePage(RoutablePageMixin, Page):
 
         return feeds.subscribe(request, self)
 
-    @re_path(r"^feeds/(?P<name>[\w-]+)\.(?P<fmt>ics|rss|atom)$", name="feed")
+    @re_path(r"^feeds/(?P<name>[\w-]+)\.(?P<fmt>ics|rss|atom)/?$", name="feed")
     def feed_route(self, request, name, fmt):
         from .views import feeds
 
         return feeds.feed(request, self, name, fmt)
 
-    @path("sitemap.xml", name="sitemap")
+    @re_path(r"^sitemap\.xml/?$", name="sitemap")
     def sitemap_route(self, request):
         from .views import feeds
 
