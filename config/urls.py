@@ -35,3 +35,6 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+# A missing page on a portal site gets the portal's own 404 page (menu, search).
+handler404 = "publicportal.views.home.page_not_found"

@@ -1,1 +1,50 @@
-"""(being written)"""
+"""Downloads of public files: ``/dateien/<pk>/<filename>``.
+
+Visibility is checked on every request through
+``visibility.public_files``; a restricted file, a file of something
+non-public, a deleted file and a missing one all get the same 404.
+"""
+
+import logging
+from urllib.parse import unquote
+
+from django.http import FileResponse, HttpResponsePermanentRedirect
+
+from .. import visibility
+from ..links import PortalLinks, file_name
+from .base import not_found
+
+logger = logging.getLogger(__name__)
+
+#: Public files may be cached briefly; a file that stops being public is
+#: gone from caches after this many seconds.
+CACHE_SECONDS = 300
+
+
+def file_download(request, portal, pk: int, filename: str):
+    file = visibility.public_files(portal.body).filter(pk=pk).first()
+    if file is None:
+        raise not_found()
+    canonical = file_name(file)
+    if unquote(filename) != canonical:
+        url = PortalLinks(portal, request).file(file)
+        if request.GET.get("download"):
+            url += "?download=1"
+        return HttpResponsePermanentRedirect(url)
+    if not file.content:
+        logger.warning("File %s has no stored content", file.pk)
+        raise not_found()
+    try:
+        handle = file.content.storage.open(file.content.name, "rb")
+    except OSError:
+        logger.warning("File %s: blob %s is missing", file.pk, file.content.name)
+        raise not_found() from None
+    response = FileResponse(
+        handle,
+        as_attachment=bool(request.GET.get("download")),
+        filename=file.file_name or canonical,
+        content_type=file.mime_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    return response
