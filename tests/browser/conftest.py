@@ -52,3 +52,33 @@ def new_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def public_page(browser, live_server):
+    """An anonymous page factory for the public portal:
+    ``public_page(width=1280, height=900, javascript=True, locale="de-DE")``.
+    Each page records the addresses it requested in ``page.requested``."""
+    contexts = []
+
+    def open_page(
+        width: int = 1280,
+        height: int = 900,
+        javascript: bool = True,
+        locale: str = "de-DE",
+    ):
+        context = browser.new_context(
+            locale=locale,
+            viewport={"width": width, "height": height},
+            java_script_enabled=javascript,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.requested = []
+        page.on("request", lambda request: page.requested.append(request.url))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
