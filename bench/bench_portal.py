@@ -114,6 +114,18 @@ def ensure_database_exists(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def analyze(url: str) -> float:
+    """``ANALYZE`` the whole database; returns seconds. A freshly seeded
+    database has no planner statistics until autovacuum comes round (or
+    never, where autovacuum is off), and without them PostgreSQL plans the
+    visibility subqueries as nested loops over whole tables."""
+    import psycopg
+
+    with Stopwatch() as watch, psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
+    return watch.seconds
+
+
 def manage(env, *args: str) -> None:
     # the command line is ours: this interpreter and manage.py, no user input
     subprocess.run(  # noqa: S603
@@ -139,7 +151,7 @@ def child(env, *args: str):
 
 
 def prepare_database(env) -> list[Measurement]:
-    """Migrate; seed an empty database; index an empty search index."""
+    """Migrate; seed an empty database; analyze; index an empty search index."""
     measurements = []
     manage(env, "migrate", "--no-input", "-v", "0")
     state = child(env, "state")
@@ -151,6 +163,8 @@ def prepare_database(env) -> list[Measurement]:
             Measurement(NAME, "seed_demo (was empty)", seed.seconds, "s")
         )
         state = child(env, "state")
+    seconds = analyze(env["DATABASE_URL"])
+    measurements.append(Measurement(NAME, "ANALYZE", seconds, "s"))
     if state["search_entries"] == 0 and state["has_reindex"]:
         with Stopwatch() as reindex:
             manage(env, "portal_reindex")
@@ -195,6 +209,29 @@ def server_command(port: int) -> tuple[list[str], str]:
     return command, "Daphne, 1 process"
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children (server workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            with open(f"/proc/{current}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pids += [int(child) for child in children.read().split()]
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+    return total
+
+
+def load_average() -> float:
+    with open("/proc/loadavg") as loadavg:
+        return float(loadavg.read().split()[0])
+
+
 def fetch(port: int, host: str, path: str, timeout: float = 60) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -207,7 +244,7 @@ def fetch(port: int, host: str, path: str, timeout: float = 60) -> tuple[int, by
 
 @contextlib.contextmanager
 def serve(env):
-    """A running server on a free port: yields (port, description)."""
+    """A running server on a free port: yields (port, description, pid)."""
     port = free_port()
     command, description = server_command(port)
     with tempfile.TemporaryFile() as log:
@@ -229,7 +266,7 @@ def serve(env):
                 if time.monotonic() > deadline:
                     raise RuntimeError("server not ready after 120 s")
                 time.sleep(0.3)
-            yield port, description
+            yield port, description, process.pid
         finally:
             process.terminate()
             try:
@@ -372,7 +409,7 @@ def pg_connections(url: str) -> int:
 # --- run --------------------------------------------------------------------
 
 
-def load_pages(port: int, plan: dict, mode: str) -> list[Measurement]:
+def load_pages(port: int, pid: int, plan: dict, mode: str) -> list[Measurement]:
     clients = int(setting("BENCH_CLIENTS", "20"))
     seconds = float(setting("BENCH_SECONDS", "20"))
     warmup = float(setting("BENCH_WARMUP_SECONDS", "4"))
@@ -383,9 +420,20 @@ def load_pages(port: int, plan: dict, mode: str) -> list[Measurement]:
         rng.shuffle(targets)
         print(f"   {mode}: {page}, {len(targets)} addresses", file=sys.stderr)
         hammer(port, targets, clients, warmup)
+        cpu_before, load_before = cpu_seconds(pid), load_average()
         load = hammer(port, targets, clients, seconds)
+        cpu = cpu_seconds(pid) - cpu_before
         label = f"{page} page, {clients} clients, {mode}"
         results += load_measurements(label, load, TARGET_P95_PAGE_MS)
+        results.append(
+            Measurement(
+                NAME,
+                f"{label}: server CPU per request",
+                1000 * cpu / max(1, load.requests),
+                "ms",
+            )  # fmt: skip
+        )
+        results.append(Measurement(NAME, f"{label}: load average before", load_before))
         if load.cache_hits:
             ratio = 100 * load.cache_hits / max(1, len(load.latencies))
             results.append(Measurement(NAME, f"{label}: cache hits", ratio, "%"))
@@ -462,9 +510,9 @@ def run() -> list[Measurement]:
     wanted = setting("BENCH_MODES", "rendered,page cache").split(",")
     for mode in wanted:
         with serve(dict(env, GREMIEN_PAGE_CACHE_SECONDS=modes[mode])) as served:
-            port, description = served
+            port, description, pid = served
             results.append(Measurement(NAME, f"server ({mode})", description))
-            results += load_pages(port, plan, mode)
+            results += load_pages(port, pid, plan, mode)
             connections = pg_connections(url)
             results.append(
                 Measurement(
@@ -716,12 +764,18 @@ def child_profile(host: str, path: str) -> None:
     client.get(path, HTTP_HOST=host)
     profiler = cProfile.Profile()
     with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         profiler.enable()
         response = client.get(path, HTTP_HOST=host)
         profiler.disable()
-        elapsed = time.perf_counter() - started
-    print(f"HTTP {response.status_code}, {elapsed * 1000:.1f} ms (profiled)")
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    # unprofiled: wall and CPU time of this process for the same request
+    plain_started, plain_cpu = time.perf_counter(), time.process_time()
+    client.get(path, HTTP_HOST=host)
+    plain = time.perf_counter() - plain_started, time.process_time() - plain_cpu
+    print(f"HTTP {response.status_code}, profiled {elapsed * 1000:.1f} ms wall, ")
+    print(f"{cpu * 1000:.1f} ms CPU; unprofiled {plain[0] * 1000:.1f} ms wall, ")
+    print(f"{plain[1] * 1000:.1f} ms CPU of the Django process")
     print(f"{len(captured)} queries, {len(response.content)} bytes")
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(35)
