@@ -33,9 +33,7 @@ PUBLIC_STATES = [
 FILE_TYPES = {
     "application/pdf": "PDF",
     "application/msword": "Word",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
-        "Word"
-    ),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("Word"),
     "application/vnd.oasis.opendocument.text": "ODT",
     "application/vnd.ms-excel": "Excel",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
@@ -189,7 +187,7 @@ def paper_queryset(body) -> QuerySet[Paper]:
     papers = visibility.public_papers(body).order_by("-date")
     consultations = (
         visibility.public_consultations()
-        .select_related("meeting", "agenda_item")
+        .select_related("meeting", "agenda_item__meeting")
         .prefetch_related(
             Prefetch(
                 "organizations", queryset=organizations, to_attr="public_organizations"
@@ -223,9 +221,7 @@ def paper_queryset(body) -> QuerySet[Paper]:
         Prefetch(
             "superordinated_papers", queryset=papers, to_attr="public_superordinated"
         ),
-        Prefetch(
-            "subordinated_papers", queryset=papers, to_attr="public_subordinated"
-        ),
+        Prefetch("subordinated_papers", queryset=papers, to_attr="public_subordinated"),
     )
 
 
