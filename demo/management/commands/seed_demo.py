@@ -74,12 +74,26 @@ class Command(BaseCommand):
         seeded = seeder.run()
         logins = create_demo_users(seeded)
         portals = create_demo_portals([s.body for s in seeded], port=options["port"])
+        self._build_search_index(options["verbosity"])
         self._summary(time.perf_counter() - started, seeder, logins)
         self.stdout.write("Öffentliche Portale:")
         for address, name in portals[:SHOWN_LOGINS]:
             self.stdout.write(f"  {address:<40} {name}")
         if fingerprint:
             self._fingerprint()
+
+    def _build_search_index(self, verbosity: int) -> None:
+        """The seeder writes in bulk, which sends no signals: build the portal's
+        search index in one go."""
+        from publicportal.indexing import index_rebuild
+
+        started = time.perf_counter()
+        log = self.stdout.write if verbosity > 1 else (lambda _line: None)
+        counts = index_rebuild(log=log)
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"Suchindex: {sum(counts.values())} Einträge in {seconds:.1f} s"
+        )
 
     def _summary(self, seconds, seeder, logins) -> None:
         papers = Paper.objects.aggregate(
