@@ -7,6 +7,7 @@ class PublicPortalConfig(AppConfig):
     verbose_name = _("Public portal")
 
     def ready(self):
-        from . import signals
+        from . import cache, signals
 
         signals.connect()
+        cache.connect_signals()

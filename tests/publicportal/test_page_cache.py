@@ -1,0 +1,44 @@
+"""The page cache serves anonymous visitors but never a stale page after a
+change, and never caches what is personal."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture
+def cached(settings):
+    settings.GREMIEN_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_page_is_served_from_the_cache_until_something_changes(world, client, cached):
+    url = "/en/sitzungen/?zeitraum=vergangen"
+    first = client.get(url)
+    second = client.get(url)
+    assert first["X-Portal-Cache"] == "miss"
+    assert second["X-Portal-Cache"] == "hit"
+    assert second.content == first.content
+
+    world.held_meeting.name = "Sondersitzung des Bauausschusses"
+    world.held_meeting.save()
+    third = client.get(url)
+    assert third["X-Portal-Cache"] == "miss"
+    assert "Sondersitzung des Bauausschusses" in third.content.decode()
+
+
+def test_switching_a_paper_to_non_public_takes_it_off_at_once(world, client, cached):
+    url = f"/vorlagen/{world.public_paper.reference.replace('/', '-')}/"
+    assert client.get(url).status_code == 200
+    world.public_paper.public = False
+    world.public_paper.save()
+    assert client.get(url).status_code == 404
+
+
+def test_logged_in_users_and_forms_bypass_the_cache(world, client, cached):
+    form = client.get("/barrierefreiheit/")
+    assert "X-Portal-Cache" not in form, "a page with a CSRF token is personal"
+    client.force_login(world.clerk)
+    page = client.get("/sitzungen/")
+    assert "X-Portal-Cache" not in page
