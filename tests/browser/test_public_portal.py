@@ -193,7 +193,8 @@ def test_the_feedback_form_says_what_is_missing_and_keeps_the_input(
     page.wait_for_load_state()
 
     main = page.locator("main")
-    assert "erforderlich" in main.inner_text()  # Django: "… zwingend erforderlich."
+    # German, from Django's catalogue: "Dieses Feld muss ausgefüllt werden."
+    assert "Dieses Feld" in main.locator(".error, .errorlist").first.inner_text()
     assert page.get_by_label("Ihr Name").input_value() == "Petra Probe"
     assert page.get_by_label("Betroffene Seite (Adresse)").input_value() == (
         "/sitzungen/"
