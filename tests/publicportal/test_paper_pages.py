@@ -12,9 +12,13 @@ from documents.models import PaperType
 from documents.services import file_attach, paper_create, paper_release
 from publicportal.links import PortalLinks, paper_key
 from sessions.models import Consultation
-from sessions.services.consultations import consultation_path_set
+from sessions.services.consultations import (
+    consultation_path_set,
+    consultation_record_result,
+)
 from tests.gremien.factories import OrganizationFactory
 from tests.publicportal.world import pdf_upload
+from tests.sessions.agenda_factories import hold
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +85,22 @@ def test_paper_page_shows_the_whole_consultation_path_with_outcomes(client, worl
     assert f'/sitzungen/{world.council_meeting.slug}/"' in council_row
     assert "3. December 2026" in council_row
     assert "recommended" not in council_row and "open" in council_row
+
+
+def test_result_shows_once_held_and_resolution_once_minutes_are_published(
+    client, world, clock
+):
+    hold(world.clerk, world.council_meeting, clock)
+    consultation_record_result(
+        actor=world.clerk,
+        agenda_item=world.council_item,
+        result="accepted",
+        resolution_text="<p>Der Rat beschließt den Bebauungsplan Nr. 12.</p>",
+    )
+    html = get_html(client, paper_url(world.public_paper, "/en"))
+    council_row = html.split('id="paper-path"')[1].split("<tr>")[-1]
+    assert "accepted" in council_row
+    assert "Der Rat beschließt den Bebauungsplan" not in html
 
 
 def test_german_paper_page_uses_the_dash_address(client, world):
