@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from modelsearch.backends.base import FilterFieldError
 from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import parse_query_string
 
@@ -58,7 +59,12 @@ class Params:
     @classmethod
     def from_request(cls, request) -> "Params":
         get = request.GET
-        query = " ".join(str(get.get("q", "")).split())[:MAX_QUERY_LENGTH]
+        query = "".join(
+            char
+            for char in str(get.get("q", ""))[: MAX_QUERY_LENGTH * 4]
+            if not unicodedata.category(char).startswith("C")
+        )
+        query = " ".join(query.split())[:MAX_QUERY_LENGTH]
         kind = get.get("typ", "")
         sort = get.get("sortierung", "")
         return cls(
@@ -290,7 +296,7 @@ def _searcher(query: str):
 def _facet_counts(run, queryset, name: str) -> dict:
     try:
         return dict(run(queryset, order_by_relevance=False).facet(name))
-    except Exception:  # noqa: BLE001 - a backend without facets: no counts
+    except (FilterFieldError, NotImplementedError):  # a backend without facets
         return {}
 
 
