@@ -247,7 +247,9 @@ def serve(env):
     """A running server on a free port: yields (port, description, pid)."""
     port = free_port()
     command, description = server_command(port)
-    with tempfile.TemporaryFile() as log:
+    log_path = Path(tempfile.gettempdir()) / f"bench-portal-server-{port}.log"
+    print(f"   server log: {log_path}", file=sys.stderr)
+    with open(log_path, "w+b") as log:
         process = subprocess.Popen(  # noqa: S603 - our server, our arguments
             command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=log
         )
