@@ -20,14 +20,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import icalendar
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gremien.models import Body, Location, Organization
 from gremien.rules import LOCAL_TIME
 from sessions.ics import DEFAULT_DURATION, TZID, event_uid
-from sessions.models import Meeting
+from sessions.models import AgendaItem, Meeting
 
 from .. import visibility
 from ..links import PortalLinks
@@ -57,25 +57,25 @@ def meetings_calendar(
     meetings: QuerySet[Meeting], *, links: PortalLinks, name: str
 ) -> bytes:
     """The iCalendar file of ``meetings`` (a queryset from
-    ``publicportal.visibility``) called ``name`` in calendar apps. Three
+    ``publicportal.visibility``) called ``name`` in calendar apps. Four
     queries however many meetings: meetings with their location, their
-    public organizations, the public agenda items of all of them."""
-    rows = list(
-        meetings.select_related("location")
-        .prefetch_related(
-            Prefetch(
-                "organizations",
-                queryset=visibility.public_organizations().only("pk", "name"),
-                to_attr="public_organizations",
-            )
-        )
-        .order_by("start", "pk")
-    )
-    agendas = _public_agendas(meetings) if rows else {}
+    organization links, the body's public organizations, the public agenda
+    items of all of them."""
+    rows = list(meetings.select_related("location").order_by("start", "pk"))
+    ids = [meeting.pk for meeting in rows]
+    organizations = _public_organization_names(ids)
+    agendas = _public_agendas([m.pk for m in rows if visibility.agenda_published(m)])
     lines = _calendar_head(name)
     lines.append(_vtimezone(*_year_range(rows)))
     for meeting in rows:
-        lines.extend(_event(meeting, agendas.get(meeting.pk, []), links))
+        lines.extend(
+            _event(
+                meeting,
+                organizations.get(meeting.pk, []),
+                agendas.get(meeting.pk, []),
+                links,
+            )
+        )
     lines.append(b"END:VCALENDAR\r\n")
     return b"".join(lines)
 
@@ -83,12 +83,40 @@ def meetings_calendar(
 # --- the parts -----------------------------------------------------------
 
 
-def _public_agendas(meetings: QuerySet[Meeting]) -> dict[int, list[dict]]:
-    """Public agenda items of ``meetings``, by meeting id, in agenda order
-    (empty for a meeting whose agenda is not published yet)."""
+# The queries below select rows by meeting id and then check each against
+# the visibility queryset (``Exists`` on its primary key). Filtering the
+# visibility queryset by meeting directly lets SQLite (without statistics)
+# pick the ``deleted_at`` index and scan every agenda item of the
+# installation: 0.4 s instead of 0.03 s on the large demo.
+
+
+def _public_organization_names(meeting_ids: list[int]) -> dict[int, list[str]]:
+    if not meeting_ids:
+        return {}
+    links = (
+        Meeting.organizations.through.objects.filter(meeting_id__in=meeting_ids)
+        .filter(
+            Exists(
+                visibility.public_organizations().filter(pk=OuterRef("organization"))
+            )
+        )
+        .order_by("organization__name")
+        .values_list("meeting_id", "organization__name")
+    )
+    names = defaultdict(list)
+    for meeting_id, name in links:
+        names[meeting_id].append(name)
+    return names
+
+
+def _public_agendas(meeting_ids: list[int]) -> dict[int, list[dict]]:
+    """Public agenda items of the meetings, by meeting id, in agenda order."""
+    if not meeting_ids:
+        return {}
+    public = visibility.public_agenda_items().filter(pk=OuterRef("pk"))
     items = (
-        visibility.public_agenda_items()
-        .filter(meeting__in=meetings.values("pk"))
+        AgendaItem.objects.filter(meeting_id__in=meeting_ids)
+        .filter(Exists(public))
         .order_by("meeting_id", "order")
         .values("meeting_id", "number", "name", "modified")
     )
@@ -131,7 +159,9 @@ def _vtimezone(first_year: int, last_year: int) -> bytes:
     return zone.to_ical()
 
 
-def _event(meeting: Meeting, agenda: list[dict], links: PortalLinks) -> list[bytes]:
+def _event(
+    meeting: Meeting, organizations: list[str], agenda: list[dict], links: PortalLinks
+) -> list[bytes]:
     start = meeting.start.astimezone(LOCAL_TIME)
     end = (
         meeting.end.astimezone(LOCAL_TIME) if meeting.end else start + DEFAULT_DURATION
@@ -153,7 +183,7 @@ def _event(meeting: Meeting, agenda: list[dict], links: PortalLinks) -> list[byt
         lines.append(_line("LOCATION", _text(address(meeting.location))))
     lines += [
         _line("URL;VALUE=URI", _uri(links.absolute(links.meeting(meeting)))),
-        _line("DESCRIPTION", _text(_description(meeting, agenda))),
+        _line("DESCRIPTION", _text(_description(meeting, organizations, agenda))),
         b"CLASS:PUBLIC\r\n",
         _line("STATUS", "CANCELLED" if meeting.cancelled else "CONFIRMED"),
         b"END:VEVENT\r\n",
@@ -168,11 +198,13 @@ def address(location: Location) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def _description(meeting: Meeting, agenda: Iterable[dict]) -> str:
+def _description(
+    meeting: Meeting, organizations: list[str], agenda: Iterable[dict]
+) -> str:
     lines = []
     if meeting.cancelled:
         lines += [_("This meeting has been cancelled."), ""]
-    lines.append(", ".join(o.name for o in meeting.public_organizations))
+    lines.append(", ".join(organizations))
     agenda = list(agenda)
     if agenda:
         lines += ["", _("Agenda (public part):")]
