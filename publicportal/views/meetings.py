@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,6 +141,7 @@ def calendar(request, portal):
                 ).order_by("start", "pk")
             )
         )
+        # Headers of the week, Monday first (2 November 2026 was a Monday).
         weekdays = [
             dt.date(2026, 11, 2) + dt.timedelta(days=offset) for offset in range(7)
         ]
@@ -163,7 +164,17 @@ def calendar(request, portal):
             meetings_with_organizations(meetings), MEETINGS_PER_PAGE
         ).get_page(request.GET.get("seite"))
         context.update(past=past, page_obj=page, meetings=page.object_list)
-    organizations = visibility.public_organizations(body).order_by("name")
+    # Offered in the filter: organizations with public meetings (a link from
+    # an organization's page may still name any public organization).
+    organizations = (
+        visibility.public_organizations(body)
+        .filter(
+            Exists(
+                visibility.public_meetings(body).filter(organizations=OuterRef("pk"))
+            )
+        )
+        .order_by("name")
+    )
     response = render_portal(
         request,
         portal,

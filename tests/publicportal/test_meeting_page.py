@@ -158,3 +158,55 @@ def test_published_minutes_query_count_does_not_grow(client, world):
     first, _ = _queries(client, url(world.held_meeting))
     second, _ = _queries(client, url(world.held_meeting))
     assert second <= first
+
+
+def test_no_page_of_the_calendar_shows_anything_non_public(client, world):
+    paths = [
+        "/",
+        "/en/",
+        "/sitzungen/",
+        "/sitzungen/?zeitraum=vergangen",
+        "/sitzungen/?ansicht=monat&monat=2026-11",
+        "/sitzungen/?ansicht=monat&monat=2026-12",
+        *(
+            f"/sitzungen/?gremium={org.pk}"
+            for org in (world.bau, world.council, world.fraction, world.department)
+        ),
+        *(
+            url(meeting, lang)
+            for meeting in (world.held_meeting, world.council_meeting, world.cancelled)
+            for lang in ("", "/en")
+        ),
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert world.marker not in html, path
+        for link in set(html.split('href="')[1:]):
+            target = link.split('"')[0]
+            if "/dateien/" in target:
+                file_response = client.get(target)
+                assert file_response.status_code == 200, target
+                content = b"".join(file_response.streaming_content)
+                assert world.marker.encode() not in content, target
+
+
+def test_published_minutes_show_discussion_and_votes_of_public_items(client, world):
+    from sessions.models import ItemMinutes
+
+    ItemMinutes.objects.filter(agenda_item=world.public_item).update(
+        discussion="<p>Frau Mustermann erläutert den Plan.</p>",
+        votes_yes=7,
+        votes_no=1,
+        votes_abstain=0,
+    )
+    ItemMinutes.objects.filter(agenda_item=world.secret_item).update(
+        discussion=f"<p>Kaufpreis {world.marker}</p>"
+    )
+    html = page(client, url(world.held_meeting))
+
+    minutes = html.split('id="minutes-heading"')[1]
+    assert "Frau Mustermann erläutert den Plan." in minutes
+    assert "7 yes, 1 no, 0 abstentions" in minutes
+    assert world.marker not in html
