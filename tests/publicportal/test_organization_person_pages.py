@@ -139,6 +139,7 @@ def test_deleted_foreign_and_unknown_organizations_are_not_found(client, world):
         assert client.get(org_url(organization)).status_code == 404
     assert client.get("/gremien/999999-nichts/").status_code == 404
     assert client.get("/gremien/nichts/").status_code == 404
+    assert client.get("/gremien/99999999999999999999999-x/").status_code == 404
 
 
 def _committee_with_members(world, name, count):
@@ -232,6 +233,7 @@ def test_staff_only_and_unknown_persons_are_not_found(client, world):
     assert response.status_code == 404
     assert world.marker not in response.content.decode()
     assert client.get("/personen/999999-niemand/").status_code == 404
+    assert client.get("/personen/99999999999999999999999-x/").status_code == 404
     foreign = MembershipFactory(organization=OrganizationFactory()).person
     assert client.get(person_url(foreign)).status_code == 404
 

@@ -137,6 +137,7 @@ def test_non_public_and_draft_papers_are_not_found(client, world, which):
 def test_unknown_paper_reference_is_not_found(client, world):
     assert client.get("/vorlagen/VO-1999-0001/").status_code == 404
     assert client.get("/vorlagen/nichts/").status_code == 404
+    assert client.get("/vorlagen/99999999999999999999999/").status_code == 404
 
 
 def test_paper_of_another_body_is_not_found(client, world):
