@@ -355,6 +355,7 @@ def test_no_public_response_carries_the_marker(client, leak_world):
 
     crawl.run(expected)
 
+    print("\n".join(sorted(crawl.seen)))  # what was read, shown with -s
     assert not (crawl.leaks or crawl.errors or crawl.unexpected or crawl.broken), (
         crawl.report()
     )
