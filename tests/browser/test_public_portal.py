@@ -56,7 +56,7 @@ def portal_paths(world) -> dict[str, str]:
     return {
         "home": "/",
         "calendar": "/sitzungen/",
-        "calendar-month": "/sitzungen/?monat=2026-11",
+        "calendar-month": "/sitzungen/?ansicht=monat&monat=2026-11",
         "meeting": f"/sitzungen/{meeting_key(world.held_meeting)}/",
         "paper": f"/vorlagen/{paper_key(world.public_paper)}/",
         "organizations": "/gremien/",
