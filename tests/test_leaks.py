@@ -351,11 +351,10 @@ def test_no_public_response_carries_the_marker(client, leak_world):
             expected[language + path] = 200
     for path in searches(leak_world.marker):
         for language in LANGUAGES:
-            crawl.add(language + path, seed=True)
+            expected[language + path] = 200
 
     crawl.run(expected)
 
-    print("\n".join(sorted(crawl.seen)))  # what was read, shown with -s
     assert not (crawl.leaks or crawl.errors or crawl.unexpected or crawl.broken), (
         crawl.report()
     )
