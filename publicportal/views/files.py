@@ -8,17 +8,17 @@ non-public, a deleted file and a missing one all get the same 404.
 import logging
 from urllib.parse import unquote
 
-from django.http import FileResponse, HttpResponsePermanentRedirect
+from django.http import (
+    FileResponse,
+    HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
+)
 
 from .. import visibility
 from ..links import PortalLinks, file_name
 from .base import not_found
 
 logger = logging.getLogger(__name__)
-
-#: Public files may be cached briefly; a file that stops being public is
-#: gone from caches after this many seconds.
-CACHE_SECONDS = 300
 
 
 def file_download(request, portal, pk: int, filename: str):
@@ -31,6 +31,9 @@ def file_download(request, portal, pk: int, filename: str):
         if request.GET.get("download"):
             url += "?download=1"
         return HttpResponsePermanentRedirect(url)
+    etag = f'"{file.sha256}"' if file.sha256 else ""
+    if etag and request.headers.get("If-None-Match") == etag:
+        return _revalidate(HttpResponseNotModified(), etag)
     if not file.content:
         logger.warning("File %s has no stored content", file.pk)
         raise not_found()
@@ -46,5 +49,14 @@ def file_download(request, portal, pk: int, filename: str):
         content_type=file.mime_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    return _revalidate(response, etag)
+
+
+def _revalidate(response, etag: str):
+    """Caches may keep a copy but must ask every time (a cheap 304 for an
+    unchanged file): a file that stops being public is gone at once, also
+    from shared caches."""
+    response["Cache-Control"] = "public, no-cache"
+    if etag:
+        response["ETag"] = etag
     return response

@@ -30,7 +30,18 @@ def test_public_file_is_served_inline_with_its_name(client, world):
     assert file.file_name in response["Content-Disposition"]
     assert response["Content-Length"] == str(len(content))
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "max-age=300" in response["Cache-Control"]
+    assert response["Cache-Control"] == "public, no-cache"
+
+
+def test_an_unchanged_file_is_revalidated_cheaply(client, world):
+    file = public_file(world)
+    first = client.get(path(file))
+    again = client.get(path(file), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert first["ETag"] == f'"{file.sha256}"'
+    assert again.status_code == 304
+    file.restricted = True
+    file.save()
+    assert client.get(path(file), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 404
 
 
 def test_download_parameter_makes_it_an_attachment(client, world):
