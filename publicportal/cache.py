@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponseNotModified
 from django.utils.translation import get_language
 
 VERSION_KEY = "portal-page-version"
@@ -100,6 +101,9 @@ class PortalPageCacheMiddleware:
         key = _key(request)
         cached = cache.get(key)
         if cached is not None:
+            etag = cached.get("ETag")
+            if etag and request.headers.get("If-None-Match") == etag:
+                cached = HttpResponseNotModified(headers={"ETag": etag})
             cached["X-Portal-Cache"] = "hit"
             return cached
         response = self.get_response(request)

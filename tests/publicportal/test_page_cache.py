@@ -42,3 +42,11 @@ def test_logged_in_users_and_forms_bypass_the_cache(world, client, cached):
     client.force_login(world.clerk)
     page = client.get("/sitzungen/")
     assert "X-Portal-Cache" not in page
+
+
+def test_a_cached_calendar_feed_still_answers_not_modified(world, client, cached):
+    first = client.get("/feeds/sitzungen.ics")
+    second = client.get("/feeds/sitzungen.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert first.status_code == 200 and first["ETag"]
+    assert second.status_code == 304
+    assert second["X-Portal-Cache"] == "hit"
