@@ -24,6 +24,15 @@ PHONE = (390, 844)
 TABLET = (820, 1180)
 DESKTOP = (1280, 900)
 NO_RESULTS = "Xylophonkonzert"
+#: What a page type must show, so the checks run on a page with content.
+MUST_SHOW = {
+    "meeting": ["Eröffnung der Sitzung", "Bebauungsplan Nr. 12 Am Mühlenbach"],
+    "paper": ["Bebauungsplan Nr. 12 Am Mühlenbach", "Begründung"],
+    "search": ["Mühlenbach"],
+    "organization": ["Erika Mustermann"],
+    "person": ["Bauausschuss"],
+    "calendar-month": ["3. Sitzung des Bauausschusses"],
+}
 
 
 def ensure_wagtail_root() -> None:
@@ -159,6 +168,10 @@ def test_every_page_type_is_accessible(public_page, live_server, town, language)
     for name, path in portal_paths(town).items():
         expect = 404 if name == "not-found" else 200
         problems += check_page(page, live_server, prefix + path, language, expect)
+        shown = page.locator("main").inner_text() if expect == 200 else ""
+        for text in MUST_SHOW.get(name, ()):
+            if text not in shown:
+                problems.append(f"{prefix}{path}: {text!r} is not shown")
 
     page.goto(live_server.url + prefix + "/")
     if problem := nav_focus_problem(page):
