@@ -145,26 +145,8 @@ class PortalHomePage(RoutablePageMixin, Page):
         return feeds.sitemap(request, self)
 
 
-class ContentPage(Page):
-    """An editable page: Über den Rat, Impressum, Datenschutz, Leichte Sprache."""
-
-    text = RichTextField(_("text"), blank=True, features=CONTENT_FEATURES)
-    easy_language = models.BooleanField(
-        _("written in easy language (Leichte Sprache)"), default=False
-    )
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("text"),
-        FieldPanel("easy_language"),
-    ]
-    parent_page_types = ["publicportal.PortalHomePage", "publicportal.ContentPage"]
-    subpage_types = ["publicportal.ContentPage"]
-    template = "publicportal/content_page.html"
-
-    class Meta:
-        verbose_name = _("content page")
-        verbose_name_plural = _("content pages")
+class InPortalMixin:
+    """An editable page below a portal's start page, rendered in its frame."""
 
     @property
     def portal(self) -> "PortalHomePage":
@@ -187,6 +169,28 @@ class ContentPage(Page):
         return base
 
 
+class ContentPage(InPortalMixin, Page):
+    """An editable page: Über den Rat, Impressum, Datenschutz, Leichte Sprache."""
+
+    text = RichTextField(_("text"), blank=True, features=CONTENT_FEATURES)
+    easy_language = models.BooleanField(
+        _("written in easy language (Leichte Sprache)"), default=False
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("text"),
+        FieldPanel("easy_language"),
+    ]
+    parent_page_types = ["publicportal.PortalHomePage", "publicportal.ContentPage"]
+    subpage_types = ["publicportal.ContentPage"]
+    template = "publicportal/content_page.html"
+
+    class Meta:
+        verbose_name = _("content page")
+        verbose_name_plural = _("content pages")
+
+
 class FeedbackFormField(AbstractFormField):
     page = ParentalKey(
         "publicportal.FeedbackFormPage",
@@ -195,7 +199,7 @@ class FeedbackFormField(AbstractFormField):
     )
 
 
-class FeedbackFormPage(AbstractEmailForm):
+class FeedbackFormPage(InPortalMixin, AbstractEmailForm):
     """Barrierefreiheitserklärung with the feedback form the law requires
     (BITV 2.0 § 7): the declaration as text, then the form; submissions are
     stored and sent to the council office."""
@@ -227,26 +231,6 @@ class FeedbackFormPage(AbstractEmailForm):
     class Meta:
         verbose_name = _("accessibility statement with feedback form")
         verbose_name_plural = _("accessibility statements with feedback form")
-
-    @property
-    def portal(self) -> "PortalHomePage":
-        return PortalHomePage.objects.ancestor_of(self).first()
-
-    def get_context(self, request, *args, **kwargs):
-        from .views.base import Crumb, portal_context
-
-        context = super().get_context(request, *args, **kwargs)
-        portal = self.portal
-        base = portal_context(
-            request,
-            portal,
-            title=self.title,
-            breadcrumbs=[Crumb(self.title)],
-            current_page_id=self.pk,
-        )
-        base.update(context)
-        base["page"] = self
-        return base
 
 
 class SearchEntry(index.Indexed, models.Model):
