@@ -41,7 +41,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def database_config() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # No persistent connections: under ASGI every request may run in another
+        # thread, and kept connections pile up until PostgreSQL refuses more.
+        return dj_database_url.parse(url, conn_max_age=0)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
