@@ -70,7 +70,8 @@ class PortalLinks:
         self.base = portal.get_url(request) or "/"
         if not self.base.endswith("/"):
             self.base += "/"
-        self.root_url = portal.get_site().root_url if portal.get_site() else ""
+        site = portal.get_site()
+        self.root_url = site.root_url if site else ""
 
     def route(self, name: str, *args, query: dict | None = None) -> str:
         path = self.base + self.portal.reverse_subpage(name, args=args)
