@@ -136,3 +136,19 @@ def test_unknown_address_gets_the_portal_404_page(client, world):
     assert "Page not found" in html
     assert 'name="q"' in html and 'href="/en/"' in html
     assert "Stadt Neuhausen" in html  # the portal's own layout
+
+
+def test_a_district_start_page_links_the_portals_of_its_towns(world, client):
+    from publicportal.setup import portal_create
+    from tests.gremien.factories import BodyFactory
+
+    town = BodyFactory(
+        name="Gemeinde Talheim", slug="talheim", superordinate_body=world.body
+    )
+    portal_create(body=town, hostname="talheim.localhost")
+    BodyFactory(name="Gemeinde Ohneportal", superordinate_body=world.body)
+
+    page = client.get("/en/").content.decode()
+    assert "Gemeinde Talheim" in page
+    assert 'href="http://talheim.localhost/' in page
+    assert "Gemeinde Ohneportal" not in page, "a town without a portal is not linked"
