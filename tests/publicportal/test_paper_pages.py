@@ -78,12 +78,12 @@ def test_paper_page_shows_the_whole_consultation_path_with_outcomes(client, worl
     assert "deciding" in council_row
     # Held with published minutes: date, outcome and resolution text.
     assert f'/sitzungen/{world.held_meeting.slug}/"' in bau_row
-    assert "10. November 2026" in bau_row
+    assert "Nov. 10, 2026" in bau_row, "English date format on /en/"
     assert "recommended" in bau_row
     assert "Der Bauausschuss empfiehlt dem Rat den Beschluss." in bau_row
     # Invited, not yet held: the date, but no outcome yet.
     assert f'/sitzungen/{world.council_meeting.slug}/"' in council_row
-    assert "3. December 2026" in council_row
+    assert "Dec. 3, 2026" in council_row
     assert "recommended" not in council_row and "open" in council_row
 
 
