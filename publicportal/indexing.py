@@ -2,8 +2,11 @@
 
 Only objects in the querysets of :mod:`publicportal.visibility` get an entry;
 an object that stops being public loses it. Entries are written with
-``bulk_create`` (upsert on ``kind, object_id``) and handed to every search
-backend with ``add_bulk``; they are removed with ``QuerySet.delete()``, whose
+``bulk_create`` (upsert on ``kind, object_id``); on PostgreSQL their
+``search_vector`` is computed in SQL (one UPDATE per batch) and searched
+directly (:mod:`publicportal.search.postgres`), elsewhere they are handed to
+the search backends with ``add_bulk`` (Elasticsearch/OpenSearch always, on
+every database); they are removed with ``QuerySet.delete()``, whose
 ``post_delete`` signals make Wagtail's search remove the index documents
 (``remove_object``) and whose generic relation removes the database backend's
 rows. Entries are never ``save()``d one by one: Wagtail's auto-update
@@ -39,6 +42,7 @@ from sessions.models import AgendaItem, Consultation, Meeting
 
 from . import visibility
 from .models import SearchEntry
+from .search import is_database_backend, uses_postgres
 
 logger = logging.getLogger(__name__)
 
@@ -384,14 +388,33 @@ def _backends():
     return list(get_search_backends(with_auto_update=True))
 
 
-def _is_database_backend(backend) -> bool:
-    return type(backend).__module__.startswith("modelsearch.backends.database")
+#: ``SearchEntry.search_vector`` on PostgreSQL (kept in step with migration
+#: ``publicportal/0002``): title weight A, text weight B, ``german``.
+VECTOR_SQL = """
+UPDATE publicportal_searchentry SET search_vector =
+    setweight(to_tsvector('german'::regconfig, title), 'A')
+    || setweight(to_tsvector('german'::regconfig, left(text, 100000)), 'B')
+WHERE id = ANY(%s)
+"""
+
+
+def _write_vectors(ids: list[int]) -> None:
+    if connection.vendor == "postgresql" and ids:
+        with connection.cursor() as cursor:
+            cursor.execute(VECTOR_SQL, [ids])
 
 
 def _write(entries: list[SearchEntry], *, fresh: bool = False) -> None:
-    """Upsert ``entries`` and add them to every search backend. ``fresh``:
-    the database backends' rows of these entries are dropped first, so the
-    SQLite backend inserts in bulk instead of updating row by row."""
+    """Upsert ``entries``, write their ``search_vector`` (PostgreSQL) and add
+    them to every search backend the portal searches through.
+
+    On PostgreSQL the portal searches ``search_vector`` itself
+    (:mod:`publicportal.search.postgres`), so Wagtail's database backend is
+    not written: its rows of these entries are dropped instead (left from
+    before the fast path). Elasticsearch/OpenSearch are always written.
+    ``fresh``: the database backend's rows of these entries are dropped
+    before ``add_bulk``, so the SQLite backend inserts in bulk instead of
+    updating row by row."""
     if not entries:
         return
     SearchEntry.objects.bulk_create(
@@ -409,13 +432,16 @@ def _write(entries: list[SearchEntry], *, fresh: bool = False) -> None:
         )
         for entry in entries:
             entry.pk = ids[entry.object_id]
+    _write_vectors([entry.pk for entry in entries])
     for backend in _backends():
-        if fresh and _is_database_backend(backend):
+        replaced = uses_postgres(backend)
+        if (fresh or replaced) and is_database_backend(backend):
             IndexEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(SearchEntry),
                 object_id__in=[str(entry.pk) for entry in entries],
             )._raw_delete(IndexEntry.objects.db)
-        backend.add_bulk(SearchEntry, entries)
+        if not replaced:
+            backend.add_bulk(SearchEntry, entries)
 
 
 def _remove(queryset: QuerySet) -> int:

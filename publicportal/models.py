@@ -8,6 +8,7 @@ organizations, persons, files, search, feeds) is served by the routes of the
 home page, which hand over to the view modules in ``publicportal.views``.
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -269,6 +270,12 @@ class SearchEntry(index.Indexed, models.Model):
         blank=True,
         related_name="+",
     )
+    #: PostgreSQL only: ``title`` (weight A) and ``text`` (weight B) as a
+    #: ``tsvector`` of the ``german`` configuration, written by
+    #: ``publicportal.indexing`` and searched by ``publicportal.search.postgres``
+    #: through a GIN index on ``(body_id, search_vector)`` (migration 0002).
+    #: NULL on other databases, which search through Wagtail's backend.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     search_fields = [
         index.SearchField("title", boost=4),

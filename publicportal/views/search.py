@@ -17,15 +17,13 @@ from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from modelsearch.backends.base import FilterFieldError
-from wagtail.search.backends import get_search_backend
-from wagtail.search.utils import parse_query_string
 
 from documents.models import File
 from gremien.models import Organization
 
 from .. import visibility
 from ..models import SearchEntry
+from ..search import Criteria, run_search
 from .base import Crumb, render_portal
 
 PAGE_SIZE = 20
@@ -283,38 +281,15 @@ def page_links(params: Params, pages: int, links) -> list[PageLink]:
     return result
 
 
-def _searcher(query: str):
-    backend = get_search_backend()
-    _filters, parsed = parse_query_string(query, operator="and")
-
-    def run(queryset, *, order_by_relevance=True):
-        return backend.search(parsed, queryset, order_by_relevance=order_by_relevance)
-
-    return run
-
-
-def _facet_counts(run, queryset, name: str) -> dict:
-    try:
-        return dict(run(queryset, order_by_relevance=False).facet(name))
-    except (FilterFieldError, NotImplementedError):  # a backend without facets
-        return {}
-
-
-def build_facets(run, base, params: Params, links, body) -> list[Facet]:
-    def filtered(skip: str):
-        queryset = base
-        if params.kind and skip != "kind":
-            queryset = queryset.filter(kind=params.kind)
-        if params.organization and skip != "organization_id":
-            queryset = queryset.filter(organization_id=params.organization)
-        if params.year and skip != "year":
-            queryset = queryset.filter(year=params.year)
-        return queryset
+def build_facets(counts: dict, params: Params, links, body) -> list[Facet]:
+    """The facets from the engine's ``facet name -> {value: count}``."""
+    if not counts:
+        return []
 
     def url(**changes):
         return links.route("search", query=params.query_dict(**changes))
 
-    kinds = _facet_counts(run, filtered("kind"), "kind")
+    kinds = counts.get("kind", {})
     kind_facet = Facet("typ", _("Type"), all_url=url(typ=""), current=bool(params.kind))
     for value, label in Kind.choices:
         if kinds.get(value):
@@ -322,7 +297,7 @@ def build_facets(run, base, params: Params, links, body) -> list[Facet]:
                 FacetOption(label, kinds[value], url(typ=value), value == params.kind)
             )
 
-    orgs = _facet_counts(run, filtered("organization_id"), "organization_id")
+    orgs = counts.get("organization_id", {})
     names = visibility.public_organizations(body).in_bulk([k for k in orgs if k])
     org_facet = Facet(
         "gremium",
@@ -338,7 +313,7 @@ def build_facets(run, base, params: Params, links, body) -> list[Facet]:
                 )  # fmt: skip
             )
 
-    years = _facet_counts(run, filtered("year"), "year")
+    years = counts.get("year", {})
     year_facet = Facet(
         "jahr", _("Year"), all_url=url(jahr=None), current=bool(params.year)
     )
@@ -374,24 +349,21 @@ def _results(request, portal, params: Params) -> dict:
 
     links = PortalLinks(portal, request)
     body = portal.body
-    run = _searcher(params.query)
-    base = SearchEntry.objects.filter(body_id=body.pk)
-    queryset = base
-    if params.kind:
-        queryset = queryset.filter(kind=params.kind)
-    if params.organization:
-        queryset = queryset.filter(organization_id=params.organization)
-    if params.year:
-        queryset = queryset.filter(year=params.year)
-    if params.sort == "datum":
-        results = run(queryset.order_by("-date"), order_by_relevance=False)
-    else:
-        results = run(queryset)
-    total = results.count()
-    pages = max(1, -(-total // PAGE_SIZE))
-    params.page = min(params.page, pages)
+    results = run_search(
+        Criteria(
+            body_id=body.pk,
+            query=params.query,
+            kind=params.kind,
+            organization=params.organization,
+            year=params.year,
+            sort=params.sort,
+            page=params.page,
+            page_size=PAGE_SIZE,
+        )
+    )
+    total, pages, entries = results.total, results.pages, results.entries
+    params.page = results.page
     start = (params.page - 1) * PAGE_SIZE
-    entries = list(results[start : start + PAGE_SIZE])
     prefixes = stems(params.query)
     return {
         "hits": make_hits(entries, body, links, prefixes),
@@ -409,9 +381,7 @@ def _results(request, portal, params: Params) -> dict:
         )
         if params.page < pages
         else "",
-        "facets": build_facets(run, base, params, links, body)
-        if total or params.filtered
-        else [],
+        "facets": build_facets(results.facets, params, links, body),
         "clear_filters_url": links.route(
             "search", query={"q": params.query} if params.query else None
         ),
