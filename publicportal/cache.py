@@ -13,16 +13,25 @@ the same process sees the change immediately) and again after the commit (a
 page rendered by another process between the save and the commit is not kept).
 Changes that bypass model signals (``QuerySet.update``) are picked up after
 ``GREMIEN_PAGE_CACHE_SECONDS`` at the latest.
+
+A hit must be cheap (a few milliseconds, no database): the middleware sits
+right after ``SecurityMiddleware``, before sessions, locale and Wagtail's
+redirects (one query per request), takes the language from the address as
+``LocaleMiddleware`` would (``/en/…`` English, everything else German) and, under
+ASGI, runs without a thread of its own except for one cache look-up.
 """
 
 import hashlib
+from datetime import timedelta
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponseNotModified
-from django.utils.translation import get_language
+from django.utils.timezone import localtime
+from django.utils.translation import get_language_from_path
 
 VERSION_KEY = "portal-page-version"
 #: Apps whose data appears on public pages.
@@ -30,7 +39,19 @@ WATCHED_APPS = {"gremien", "documents", "meetings", "publicportal", "wagtailcore
 
 
 def cache_seconds() -> int:
-    return getattr(settings, "GREMIEN_PAGE_CACHE_SECONDS", 120)
+    return getattr(settings, "GREMIEN_PAGE_CACHE_SECONDS", 3600)
+
+
+def _timeout() -> int:
+    """Seconds to keep a page: ``cache_seconds()``, but not past local
+    midnight, when "upcoming" and "past" meetings change without a save."""
+    now = localtime()
+    midnight = (now + timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    # timestamps, not wall-clock difference: right on the days of a DST change
+    left = int(midnight.timestamp() - now.timestamp()) + 1
+    return max(1, min(cache_seconds(), left))
 
 
 def _version() -> int:
@@ -63,8 +84,19 @@ def connect_signals() -> None:
         signal.connect(_changed, dispatch_uid=f"portal-cache-{id(signal)}")
 
 
+#: Addresses outside the portal's language-prefixed pages: never cached.
+UNCACHED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/i18n/")
+
+
+def _language(request) -> str:
+    """The page's language as ``LocaleMiddleware`` will pick it for the
+    portal's ``i18n_patterns`` (``prefix_default_language=False``): the
+    address prefix, else the default language."""
+    return get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
 def _key(request) -> str:
-    raw = "|".join([request.get_host(), request.get_full_path(), get_language() or ""])
+    raw = "|".join([request.get_host(), request.get_full_path(), _language(request)])
     digest = hashlib.sha256(raw.encode()).hexdigest()
     return f"portal-page:{_version()}:{digest}"
 
@@ -73,7 +105,7 @@ def _cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and cache_seconds() > 0
-        and not request.path.startswith(("/admin/", "/static/"))
+        and not request.path.startswith(UNCACHED_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
 
@@ -88,28 +120,58 @@ def _cacheable_response(response) -> bool:
     )
 
 
+def _lookup(request):
+    """``(key, cached response or None)``; key ``None``: not cacheable."""
+    if not _cacheable_request(request):
+        return None, None
+    key = _key(request)
+    cached = cache.get(key)
+    if cached is not None:
+        etag = cached.get("ETag")
+        if etag and request.headers.get("If-None-Match") == etag:
+            cached = HttpResponseNotModified(headers={"ETag": etag})
+        cached["X-Portal-Cache"] = "hit"
+    return key, cached
+
+
+def _store(key, response):
+    if _cacheable_response(response):
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        cache.set(key, response, _timeout())
+        response["X-Portal-Cache"] = "miss"
+    return response
+
+
 class PortalPageCacheMiddleware:
-    """Serve and keep anonymous portal pages; place it after
-    ``LocaleMiddleware`` (the language is part of the key)."""
+    """Serve and keep anonymous portal pages. Place it right after
+    ``SecurityMiddleware``: everything behind it (sessions, locale, CSRF,
+    authentication, Wagtail's redirects) is skipped on a hit, and the stored
+    answer already carries their headers (``Vary``, ``Content-Language``)."""
+
+    sync_capable = True
+    async_capable = True
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
 
     def __call__(self, request):
-        if not _cacheable_request(request):
-            return self.get_response(request)
-        key = _key(request)
-        cached = cache.get(key)
+        if self.async_mode:
+            return self.__acall__(request)
+        key, cached = _lookup(request)
         if cached is not None:
-            etag = cached.get("ETag")
-            if etag and request.headers.get("If-None-Match") == etag:
-                cached = HttpResponseNotModified(headers={"ETag": etag})
-            cached["X-Portal-Cache"] = "hit"
             return cached
         response = self.get_response(request)
-        if _cacheable_response(response):
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            cache.set(key, response, cache_seconds())
-            response["X-Portal-Cache"] = "miss"
-        return response
+        return response if key is None else _store(key, response)
+
+    async def __acall__(self, request):
+        if not _cacheable_request(request):
+            return await self.get_response(request)
+        key, cached = await sync_to_async(_lookup, thread_sensitive=False)(request)
+        if cached is not None:
+            return cached
+        response = await self.get_response(request)
+        return await sync_to_async(_store, thread_sensitive=False)(key, response)

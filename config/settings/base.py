@@ -58,9 +58,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before everything that costs (sessions, Wagtail's redirect query): a
+    # cached page is answered here; the language comes from the address.
+    "publicportal.cache.PortalPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "publicportal.cache.PortalPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -155,9 +157,11 @@ WAGTAILADMIN_COMMENTS_ENABLED = False
 
 LOGIN_URL = "wagtailadmin_login"
 
-# Anonymous portal pages are cached this long at most (see publicportal.cache);
-# every saved change makes them stale at once. 0 switches the cache off.
-GREMIEN_PAGE_CACHE_SECONDS = env.env_int("GREMIEN_PAGE_CACHE_SECONDS", 120)
+# Anonymous portal pages are cached this long at most, and never past local
+# midnight (lists of upcoming meetings change with the date; see
+# publicportal.cache); every saved change makes them stale at once, so the
+# limit only bounds changes made without model signals. 0 switches it off.
+GREMIEN_PAGE_CACHE_SECONDS = env.env_int("GREMIEN_PAGE_CACHE_SECONDS", 3600)
 
 LOGGING = {
     "version": 1,

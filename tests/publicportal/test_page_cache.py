@@ -50,3 +50,22 @@ def test_a_cached_calendar_feed_still_answers_not_modified(world, client, cached
     assert first.status_code == 200 and first["ETag"]
     assert second.status_code == 304
     assert second["X-Portal-Cache"] == "hit"
+
+
+def test_a_hit_needs_no_database(world, client, cached, django_assert_num_queries):
+    url = "/sitzungen/?zeitraum=vergangen"
+    client.get(url)
+    with django_assert_num_queries(0):
+        hit = client.get(url)
+    assert hit["X-Portal-Cache"] == "hit"
+
+
+def test_each_language_has_its_own_cached_page(world, client, cached):
+    german = client.get("/sitzungen/")
+    english = client.get("/en/sitzungen/")
+    again = client.get("/en/sitzungen/")
+    assert german["Content-Language"] == "de"
+    assert english["X-Portal-Cache"] == "miss"
+    assert again["X-Portal-Cache"] == "hit"
+    assert again["Content-Language"] == "en"
+    assert 'lang="en"' in again.content.decode()
