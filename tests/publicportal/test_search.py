@@ -3,12 +3,16 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 
 from documents.models import File
 from documents.services import paper_create, paper_release
+from publicportal import indexing
 from publicportal.models import SearchEntry
+from publicportal.search import Criteria, uses_postgres
+from publicportal.search.postgres import count_facets
 from publicportal.views.search import MAX_QUERY_LENGTH, highlight, snippet, stems
 
 Kind = SearchEntry.Kind
@@ -86,6 +90,7 @@ def test_a_stale_entry_is_filtered_out_at_query_time(client, world):
         title="Veraltet Eintrag",
     )
     get_search_backend().add(stale)
+    indexing._write_vectors([stale.pk])  # PostgreSQL: findable through the vector
     response = search(client, q="Veraltet")
     assert response.context["hits"] == []
     assert "Grundstücksverkauf" not in response.content.decode()
@@ -197,3 +202,96 @@ def test_highlighting_matches_inflected_forms_and_escapes():
     text = str(snippet(long_text, stems("Radweg")))
     assert text.startswith("… ") and "<mark>Radweg</mark>" in text
     assert len(text) < 400
+
+
+def test_facet_counts_drill_down_with_the_other_filters():
+    groups = [
+        ("paper", 1, 2026, 3),
+        ("paper", 2, 2025, 1),
+        ("file", 1, 2026, 2),
+        ("meeting", None, 2026, 4),
+    ]
+    total, facets = count_facets(groups, Criteria(body_id=1, query="x"))
+    assert total == 10
+    assert facets["kind"] == {"paper": 4, "file": 2, "meeting": 4}
+    assert facets["organization_id"] == {1: 5, 2: 1, None: 4}
+    assert facets["year"] == {2026: 9, 2025: 1}
+
+    criteria = Criteria(body_id=1, query="x", kind="paper", year=2026)
+    total, facets = count_facets(groups, criteria)
+    assert total == 3
+    assert facets["kind"] == {"paper": 3, "file": 2, "meeting": 4}, "year applied"
+    assert facets["year"] == {2026: 3, 2025: 1}, "type applied"
+    assert facets["organization_id"] == {1: 3}, "type and year applied"
+
+    assert count_facets([], Criteria(body_id=1, query="x")) == (0, {})
+    assert count_facets([], criteria) == (
+        0,
+        {"kind": {}, "organization_id": {}, "year": {}},
+    )
+
+
+# --- the PostgreSQL fast path (``publicportal.search.postgres``) ---------------
+
+postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the PostgreSQL fast path"
+)
+
+
+@postgresql
+def test_postgresql_stems_german_words(client, world):
+    assert uses_postgres()
+    for query in ("Bebauungspläne", "Wohnung", "Bebauungsplans"):
+        response = search(client, q=query)
+        assert paper_url(response, world.public_paper) in hit_urls(response), query
+    html = search(client, q="Wohnung").content.decode()
+    assert "<mark>Wohnungen</mark>" in html
+
+
+@postgresql
+def test_postgresql_reads_phrases_or_and_exclusion(client, world):
+    paper = world.public_paper
+    phrase = search(client, q='"Wohnungen am Mühlenbach"')
+    assert paper_url(phrase, paper) in hit_urls(phrase)
+    assert search(client, q='"Mühlenbach Wohnungen"').context["total"] == 0
+    either = search(client, q="Zebrastreifenkataster or Wohnungen")
+    assert paper_url(either, paper) in hit_urls(either)
+    assert search(client, q="Wohnungen -Mühlenbach").context["total"] == 0
+    assert search(client, q="Zebrastreifenkataster Wohnungen").context["total"] == 0
+
+
+@postgresql
+def test_postgresql_never_finds_non_public_things(client, world):
+    assert not SearchEntry.objects.filter(search_vector__isnull=True).exists()
+    for query in (world.marker, "Kaufpreis", "Wertgutachten", "Personalangelegenheit"):
+        for params in ({}, {"sortierung": "datum"}, {"typ": "paper"}):
+            response = search(client, q=query, **params)
+            assert response.context["total"] == 0, query
+            assert not any(facet.options for facet in response.context["facets"])
+            assert 'class="card search-hit"' not in response.content.decode()
+
+
+@postgresql
+def test_postgresql_facets_and_total_agree(client, world):
+    response = search(client, q="Bebauungsplan")
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    total = response.context["total"]
+    assert sum(option.count for option in facets["typ"].options) == total
+    for option in facets["typ"].options:
+        narrowed = client.get(option.url)
+        assert narrowed.context["total"] == option.count, option.label
+
+
+@postgresql
+def test_postgresql_date_sort_newest_first_then_undated(client, world, many_papers):
+    first = search(client, q="Radweg", sortierung="datum")
+    second = search(client, q="Radweg", sortierung="datum", seite=2)
+    dates = [hit.entry.date for hit in first.context["hits"] + second.context["hits"]]
+    assert dates == sorted((paper.date for paper in many_papers), reverse=True)
+
+    mixed = search(client, q="Rat", sortierung="datum")
+    dates = [hit.entry.date for hit in mixed.context["hits"]]
+    assert None in dates, "the committee itself has no date"
+    dated = dates[: dates.index(None)]
+    assert dated and dated == sorted(dated, reverse=True)
+    assert set(dates[len(dated) :]) == {None}, "undated entries last"
