@@ -87,6 +87,12 @@ def _version() -> int:
     return version
 
 
+def version() -> int:
+    """The current version of all cached pages: raised by every saved change
+    of council data or portal pages."""
+    return _version()
+
+
 def bump_version() -> None:
     """Make every cached page stale."""
     try:

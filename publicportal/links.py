@@ -7,10 +7,13 @@ organization and person addresses keep them stable when a name changes; the
 name part is checked and a wrong one redirects to the right address.
 """
 
+import re
 from itertools import product
 from urllib.parse import quote, urlencode
 
+from django.utils.http import RFC3986_SUBDELIMS, escape_leading_slashes
 from django.utils.text import get_valid_filename
+from django.utils.translation import get_language
 
 from documents.models import File, Paper
 from gremien.models import Organization, Person
@@ -58,6 +61,64 @@ def file_name(file: File) -> str:
     return name or "datei"
 
 
+class _Routes:
+    """Reversing the portal's routes without the resolver's general search.
+
+    A page of a large meeting has some 500 links, and ``reverse_subpage`` per
+    link was a noticeable part of its rendering. This does what
+    ``URLResolver._reverse_with_prefix`` does for positional arguments (the
+    same candidates in the same order, converters, the same check of the
+    result against the route's pattern, the same quoting), with the patterns
+    compiled once per page class and language.
+    """
+
+    _tables: dict = {}
+
+    @classmethod
+    def for_page(cls, page) -> dict:
+        resolver = type(page).get_resolver()
+        key = (id(resolver), get_language())
+        table = cls._tables.get(key)
+        if table is None:
+            table = {}
+            reverse_dict = resolver.reverse_dict
+            for name in [k for k in reverse_dict if isinstance(k, str)]:
+                table[name] = [
+                    (result, params, re.compile(f"^{pattern}"), converters)
+                    for possibility, pattern, _defaults, converters in (
+                        reverse_dict.getlist(name)
+                    )
+                    for result, params in possibility
+                ]
+            cls._tables[key] = table
+        return table
+
+    @staticmethod
+    def reverse(table: dict, name: str, args: tuple) -> str | None:
+        """The path of route ``name``; ``None``: let Django's resolver say."""
+        for result, params, regex, converters in table.get(name, ()):
+            if len(args) != len(params):
+                continue
+            subs = {}
+            for param, value in zip(params, args, strict=True):
+                if param in converters:
+                    try:
+                        subs[param] = converters[param].to_url(value)
+                    except ValueError:
+                        subs = None
+                        break
+                else:
+                    subs[param] = str(value)
+            if subs is None:
+                continue
+            text = result % subs
+            if regex.search(text):
+                return escape_leading_slashes(
+                    quote(text, safe=RFC3986_SUBDELIMS + "/~:@")
+                )
+        return None
+
+
 class PortalLinks:
     """Builds the addresses of one portal, relative to the current site.
 
@@ -72,9 +133,13 @@ class PortalLinks:
             self.base += "/"
         site = portal.get_site()
         self.root_url = site.root_url if site else ""
+        self._routes = _Routes.for_page(portal)
 
     def route(self, name: str, *args, query: dict | None = None) -> str:
-        path = self.base + self.portal.reverse_subpage(name, args=args)
+        subpath = _Routes.reverse(self._routes, name, args)
+        if subpath is None:  # no match: the resolver's own answer or error
+            subpath = self.portal.reverse_subpage(name, args=args)
+        path = self.base + subpath
         if query:
             query = {k: v for k, v in query.items() if v not in (None, "")}
             if query:
@@ -117,6 +182,9 @@ class PortalLinks:
 
     def url_for(self, obj) -> str:
         """The page of any public object (a file: its download)."""
+        method = _URL_METHODS.get(type(obj))
+        if method is not None:
+            return method(self, obj)
         for model, method in (
             (Meeting, self.meeting),
             (AgendaItem, self.agenda_item),
@@ -128,3 +196,13 @@ class PortalLinks:
             if isinstance(obj, model):
                 return method(obj)
         raise TypeError(f"no portal page for {type(obj).__name__}")
+
+
+_URL_METHODS = {
+    Meeting: PortalLinks.meeting,
+    AgendaItem: PortalLinks.agenda_item,
+    Paper: PortalLinks.paper,
+    Organization: PortalLinks.organization,
+    Person: PortalLinks.person,
+    File: PortalLinks.file,
+}

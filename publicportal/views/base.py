@@ -1,5 +1,6 @@
 """What every portal page needs: the body, links, menu, feeds, breadcrumbs."""
 
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from .. import cache
 from ..links import PortalLinks
 
 CONTENT_LANGUAGE = "de"
@@ -28,9 +30,27 @@ class FeedLink:
     mime_type: str
 
 
+#: Seconds a process keeps a portal's menu (it is also dropped at once when a
+#: page changes, through the page cache's version).
+MENU_SECONDS = 60
+_menus: dict = {}
+
+
 def menu_pages(portal) -> list[Page]:
-    """The editable pages shown in the footer menu (one query)."""
-    return list(portal.get_children().live().in_menu().specific().order_by("path"))
+    """The editable pages shown in the footer menu, kept per process for the
+    current version of the page cache (every saved page raises it) and at
+    most ``MENU_SECONDS``: two queries on the first page of a portal, none
+    on the next ones."""
+    key = (portal.pk, cache.version())
+    now = time.monotonic()
+    kept = _menus.get(key)
+    if kept is not None and now - kept[0] < MENU_SECONDS:
+        return list(kept[1])
+    pages = list(portal.get_children().live().in_menu().specific().order_by("path"))
+    if len(_menus) > 1000:  # old versions and many portals
+        _menus.clear()
+    _menus[key] = (now, pages)
+    return list(pages)
 
 
 @dataclass(frozen=True)
