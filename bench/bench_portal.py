@@ -12,12 +12,14 @@ search, the iCal feed and query counts.
    set: many meetings, papers, calendar months, organizations and search words
    of every body's portal, and counts the queries of a meeting, paper and
    organization page for a small and a large object;
-3. starts a production-like server (Daphne, ``config.settings.production``,
-   one process; ``BENCH_SERVER=uvicorn`` for uvicorn with
-   ``BENCH_UVICORN_WORKERS`` processes) on a free port and waits for it;
+3. starts the production server (uvicorn, ``config.settings.production``,
+   ``BENCH_UVICORN_WORKERS`` (2) processes, Redis as shared page cache when
+   one answers at ``BENCH_REDIS_URL``; ``BENCH_SERVER=daphne`` for Daphne,
+   ``uvicorn,daphne`` for both) on a free port and waits for it;
 4. loads it from ``BENCH_CLIENTS`` (20) threads with keep-alive connections,
-   one page type at a time (warm-up, then ``BENCH_SECONDS`` seconds), and
-   measures p50/p95/p99 and throughput; then search (one client, 200 varied
+   one page type at a time, with the page cache filled first (every address
+   once) and with every request rendered, and measures p50/p95/p99, the
+   throughput and the cache hit ratio; then search (one client, 200 varied
    queries, half with filters) and the iCal feed of all meetings of a body.
 
 ``python bench/bench_portal.py profile HOST PATH`` (with the same environment
