@@ -30,6 +30,9 @@ PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 500
 SNIPPET_LENGTH = 240
+#: Characters of an entry's text searched for the snippet's first match (a
+#: file's text holds up to 200,000; beyond this the snippet shows the start).
+SNIPPET_SCAN = 20_000
 SORTS = ("relevanz", "datum")
 Kind = SearchEntry.Kind
 
@@ -129,6 +132,13 @@ def _matches(text: str, prefixes: list[str]) -> list[tuple[int, int]]:
     ]
 
 
+def _first_match(text: str, prefixes: list[str]) -> int | None:
+    for match in _WORD.finditer(text):
+        if any(_fold(match.group()).startswith(p) for p in prefixes):
+            return match.start()
+    return None
+
+
 def highlight(text: str, prefixes: list[str]) -> SafeString:
     """``text`` escaped, with the words matching ``prefixes`` in ``<mark>``."""
     out, last = [], 0
@@ -145,10 +155,9 @@ def snippet(text: str, prefixes: list[str], length: int = SNIPPET_LENGTH) -> Saf
     text = " ".join(text.split())
     if not text:
         return mark_safe("")
-    spans = _matches(text, prefixes)
+    first = _first_match(text[:SNIPPET_SCAN], prefixes)
     start = 0
-    if spans:
-        first = spans[0][0]
+    if first is not None:
         start = max(0, first - length // 3)
         if start:
             space = text.find(" ", start)
