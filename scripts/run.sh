@@ -16,7 +16,7 @@ echo "==> migrate"
 "$PY" manage.py migrate --no-input --verbosity 1
 
 echo "==> demo data (only into an empty database)"
-"$PY" manage.py seed_demo --scale small --if-empty
+"$PY" manage.py seed_demo --scale small --if-empty --port "$PORT"
 
 pids=()
 stop_children() {
