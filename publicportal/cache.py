@@ -79,18 +79,14 @@ def _timeout() -> int:
     return max(1, min(cache_seconds(), left))
 
 
-def _version() -> int:
-    version = _cache().get(VERSION_KEY)
-    if version is None:
-        _cache().add(VERSION_KEY, 1, timeout=None)
-        version = _cache().get(VERSION_KEY, 1)
-    return version
-
-
 def version() -> int:
     """The current version of all cached pages: raised by every saved change
     of council data or portal pages."""
-    return _version()
+    current = _cache().get(VERSION_KEY)
+    if current is None:
+        _cache().add(VERSION_KEY, 1, timeout=None)
+        current = _cache().get(VERSION_KEY, 1)
+    return current
 
 
 def bump_version() -> None:
@@ -129,7 +125,7 @@ def _language(request) -> str:
 def _key(request) -> str:
     raw = "|".join([request.get_host(), request.get_full_path(), _language(request)])
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"portal-page:{_version()}:{digest}"
+    return f"portal-page:{version()}:{digest}"
 
 
 def _cacheable_request(request) -> bool:

@@ -110,6 +110,12 @@ def render_portal(
     )
 
 
+def has_ended(record, today) -> bool:
+    """Whether a membership or organization ended before ``today`` (one that
+    has not started yet counts as current, as in the lists of members)."""
+    return record.end_date is not None and record.end_date < today
+
+
 def not_found() -> Http404:
     """The same answer for an object that does not exist and one that is not
     public: the public must not learn that a non-public object exists."""

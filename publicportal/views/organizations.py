@@ -20,7 +20,7 @@ from gremien.models import LegislativeTerm, Membership, Organization
 
 from .. import visibility
 from ..links import PortalLinks, organization_key
-from .base import Crumb, FeedLink, not_found, render_portal
+from .base import Crumb, FeedLink, has_ended, not_found, render_portal
 from .papers import paper_feeds
 
 #: The sections of the list page, council first, administration last.
@@ -64,8 +64,7 @@ def organization_list(request, portal):
     organizations = visibility.public_organizations(portal.body).order_by("name")
     current, past = [], []
     for organization in organizations:
-        ended = organization.end_date is not None and organization.end_date < today
-        (past if ended else current).append(organization)
+        (past if has_ended(organization, today) else current).append(organization)
     return render_portal(
         request,
         portal,
@@ -115,8 +114,7 @@ def group_by_term(memberships, terms) -> list[TermGroup]:
 def split_memberships(memberships, today):
     current, past = [], []
     for membership in memberships:
-        ended = membership.end_date is not None and membership.end_date < today
-        (past if ended else current).append(membership)
+        (past if has_ended(membership, today) else current).append(membership)
     past.sort(key=lambda m: (m.end_date, m.person.family_name), reverse=True)
     return current, past
 
@@ -227,7 +225,7 @@ def organization_detail(request, portal, slug):
         nav_current="organizations",
         organization=organization,
         parent=parent,
-        ended=organization.end_date is not None and organization.end_date < today,
+        ended=has_ended(organization, today),
         current_members=current,
         past_groups=group_by_term(past, terms) if terms else [TermGroup(None, past)],
         has_past_members=bool(past),

@@ -16,12 +16,8 @@ from gremien.models import Membership, Organization, Person
 
 from .. import visibility
 from ..links import PortalLinks, person_key
-from .base import Crumb, not_found, render_portal
+from .base import Crumb, has_ended, not_found, render_portal
 from .organizations import public_fraction
-
-
-def is_current(membership: Membership, today) -> bool:
-    return membership.end_date is None or membership.end_date >= today
 
 
 def membership_order(membership: Membership):
@@ -39,13 +35,13 @@ def current_fraction(memberships, today):
     """The fraction a person belongs to today: a membership in a fraction, or
     the fraction a council seat is held for."""
     for membership in memberships:
-        if not is_current(membership, today):
+        if has_ended(membership, today):
             continue
         if membership.organization.kind == Organization.Kind.FRACTION:
             return membership.organization
     for membership in memberships:
         fraction = public_fraction(membership)
-        if fraction is not None and is_current(membership, today):
+        if fraction is not None and not has_ended(membership, today):
             return fraction
     return None
 
@@ -78,7 +74,7 @@ def person_list(request, portal):
     ]
     for person in persons:
         current = sorted(
-            (m for m in person.public_memberships if is_current(m, today)),
+            (m for m in person.public_memberships if not has_ended(m, today)),
             key=membership_order,
         )
         person.current_memberships = current
@@ -116,10 +112,10 @@ def person_detail(request, portal, pk, slug):
     for membership in memberships:
         membership.fraction = public_fraction(membership)
     current = sorted(
-        (m for m in memberships if is_current(m, today)), key=membership_order
+        (m for m in memberships if not has_ended(m, today)), key=membership_order
     )
     past = sorted(
-        (m for m in memberships if not is_current(m, today)),
+        (m for m in memberships if has_ended(m, today)),
         key=lambda m: (m.end_date, m.organization.name),
         reverse=True,
     )
