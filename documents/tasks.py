@@ -14,4 +14,6 @@ def file_extract_text(file_id: int) -> None:
         return
     with file.content.open("rb") as handle:
         data = handle.read()
-    File.objects.filter(pk=file_id).update(text=extract_text(data, file.mime_type))
+    file.text = extract_text(data, file.mime_type)
+    # A save, not an update: subscribers (the portal's search index) hear of it.
+    file.save(update_fields=["text"])

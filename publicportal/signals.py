@@ -16,7 +16,6 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django_tasks.signals import task_finished
 
 from documents.models import File, Paper
 from gremien.models import Membership, Organization, Person
@@ -26,7 +25,6 @@ from .indexing import SOURCES
 
 #: Ids per task, so one huge change does not become one huge task.
 TASK_CHUNK = 500
-EXTRACT_TASK = "documents.tasks.file_extract_text"
 
 _local = threading.local()
 
@@ -80,15 +78,6 @@ def _m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
         schedule(SOURCES[model], *pk_set)
 
 
-def _text_extracted(sender, task_result, **kwargs):
-    """``documents.tasks.file_extract_text`` writes ``File.text`` with
-    ``update()``, which sends no ``post_save``: reindex the file when the
-    task has finished."""
-    if task_result.task.module_path != EXTRACT_TASK or not task_result.args:
-        return
-    schedule("file", task_result.args[0])
-
-
 MODELS = (Paper, Meeting, AgendaItem, Consultation, File, Organization, Person,
           Membership)  # fmt: skip
 
@@ -104,4 +93,3 @@ def connect() -> None:
             sender=through,
             dispatch_uid=f"publicportal-index-{through._meta.label_lower}",
         )
-    task_finished.connect(_text_extracted, dispatch_uid="publicportal-index-extract")
