@@ -16,11 +16,12 @@ search, the iCal feed and query counts.
    ``BENCH_UVICORN_WORKERS`` (2) processes, Redis as shared page cache when
    one answers at ``BENCH_REDIS_URL``; ``BENCH_SERVER=daphne`` for Daphne,
    ``uvicorn,daphne`` for both) on a free port and waits for it;
-4. loads it from ``BENCH_CLIENTS`` (20) threads with keep-alive connections,
-   one page type at a time, with the page cache filled first (every address
-   once) and with every request rendered, and measures p50/p95/p99, the
-   throughput and the cache hit ratio; then search (one client, 200 varied
-   queries, half with filters) and the iCal feed of all meetings of a body.
+4. loads it from ``BENCH_CLIENTS`` (20) keep-alive connections (wrk where
+   installed, else Python threads; ``BENCH_LOAD``), one page type at a
+   time, with the page cache filled first (every address once) and with
+   every request rendered, and measures p50/p95/p99, the throughput and
+   the cache hit ratio; then search (one client, 200 varied queries, half
+   with filters) and the iCal feed of all meetings of a body.
 
 ``python bench/bench_portal.py profile HOST PATH`` (with the same environment
 as the server: ``DATABASE_URL``, ``DJANGO_SETTINGS_MODULE``…) profiles one
@@ -32,6 +33,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -199,11 +201,16 @@ def servers() -> list[str]:
     return kinds
 
 
+def redis_url_setting() -> str | None:
+    url = setting("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+    return None if url == "none" else url
+
+
 def redis_url() -> str | None:
     """``BENCH_REDIS_URL`` when a Redis server answers there (emptied);
     ``BENCH_REDIS_URL=none``: no Redis, each process its own cache."""
-    url = setting("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
-    if url == "none":
+    url = redis_url_setting()
+    if url is None:
         return None
     try:
         import redis
@@ -331,12 +338,23 @@ class Load:
     seconds: float = 0.0
     bytes: int = 0
     cache_hits: int = 0  # answers with X-Portal-Cache: hit
+    #: from wrk, which reports percentiles (ms), not single latencies
+    percentiles_ms: dict[float, float] = field(default_factory=dict)
+    answered: int = 0  # from wrk: answers with status 200
+    generator: str = "python"
+    generator_cpu: float = 0.0  # seconds of CPU the load generator used
+
+    @property
+    def ok(self) -> int:
+        return self.answered or len(self.latencies)
 
     @property
     def requests(self) -> int:
-        return len(self.latencies) + sum(self.errors.values())
+        return self.ok + sum(self.errors.values())
 
     def ms(self, q: float) -> float:
+        if self.percentiles_ms:
+            return self.percentiles_ms[q]
         return percentile(self.latencies, q) * 1000
 
 
@@ -396,6 +414,92 @@ def hammer(port: int, targets: list, clients: int, seconds: float) -> Load:
     return load
 
 
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_targets.lua"
+
+
+def load_generator() -> str:
+    """``BENCH_LOAD``: ``wrk`` (default where installed: written in C, it
+    takes little CPU from the server on a 2-core machine and no GIL stands
+    between a finished answer and its clock) or ``python`` (threads)."""
+    wanted = setting("BENCH_LOAD", "wrk" if shutil.which("wrk") else "python")
+    if wanted not in ("wrk", "python"):
+        raise SystemExit(f"BENCH_LOAD: unknown {wanted}")
+    if wanted == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("BENCH_LOAD=wrk: wrk is not installed (apt-get install wrk)")
+    return wanted
+
+
+def hammer_wrk(port: int, targets: list, clients: int, seconds: float) -> Load:
+    """``clients`` keep-alive connections of wrk (2 threads) request the
+    ``targets`` round robin for ``seconds``; closed loop, no think time.
+    wrk's CPU time is in ``Load.generator_cpu``."""
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv") as listing:
+        listing.writelines(f"{host}\t{path}\n" for host, path in targets)
+        listing.flush()
+        before = os.times()
+        done = subprocess.run(  # noqa: S603 - wrk with our arguments
+            [
+                shutil.which("wrk"),
+                "-t",
+                str(min(2, clients)),
+                "-c",
+                str(clients),
+                "-d",
+                f"{max(1, round(seconds))}s",
+                "--timeout",
+                "60s",
+                "-s",
+                str(WRK_SCRIPT),
+                f"http://127.0.0.1:{port}/",
+                "--",
+                listing.name,
+            ],
+            check=True,
+            text=True,
+            capture_output=True,
+        )
+        after = os.times()
+    line = next(x for x in done.stdout.splitlines() if x.startswith("WRK "))
+    figures = json.loads(line[4:])
+    errors = {
+        name: figures[key]
+        for name, key in (
+            ("other status", "other_status"),
+            ("connect", "connect"),
+            ("read", "read"),
+            ("write", "write"),
+            ("timeout", "timeout"),
+        )
+        if figures[key]
+    }
+    load = Load(
+        errors=errors,
+        seconds=figures["duration_us"] / 1e6,
+        bytes=figures["bytes"],
+        cache_hits=figures["hits"],
+        answered=figures["ok"],
+        percentiles_ms={
+            q: figures[key] / 1000
+            for q, key in ((50, "p50"), (95, "p95"), (99, "p99"), (100, "max"))
+        },
+        generator="wrk",
+    )
+    load.generator_cpu = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    return load
+
+
+def apply_load(port: int, targets: list, clients: int, seconds: float) -> Load:
+    """The closed-loop load of ``load_generator()``."""
+    if load_generator() == "wrk":
+        return hammer_wrk(port, targets, clients, seconds)
+    cpu = time.process_time()
+    load = hammer(port, targets, clients, seconds)
+    load.generator_cpu = time.process_time() - cpu
+    return load
+
+
 def sequential(port: int, targets: list) -> Load:
     """One client with one keep-alive connection, each target once, in order."""
     load = Load()
@@ -418,19 +522,28 @@ def sequential(port: int, targets: list) -> Load:
     return load
 
 
-def load_measurements(label: str, load: Load, target_ms: float) -> list[Measurement]:
+def load_measurements(
+    label: str, load: Load, target_ms: float | None
+) -> list[Measurement]:
+    """Requests, percentiles and throughput; p95 judged against ``target_ms``
+    (``None``: a scenario without a target)."""
     p95 = load.ms(95)
-    verdict = "ok" if p95 <= target_ms else f"MISSED (target {target_ms} ms)"
+    if target_ms is None:
+        verdict = ""
+    elif p95 <= target_ms:
+        verdict = "ok"
+    else:
+        verdict = f"MISSED (target {target_ms} ms)"
     rows = [
         Measurement(NAME, f"{label}: requests", load.requests, "req"),
         Measurement(NAME, f"{label}: p50", load.ms(50), "ms"),
-        Measurement(NAME, f"{label}: p95", p95, f"ms  {verdict}"),
+        Measurement(NAME, f"{label}: p95", p95, f"ms  {verdict}".rstrip()),
         Measurement(NAME, f"{label}: p99", load.ms(99), "ms"),
         Measurement(NAME, f"{label}: max", load.ms(100), "ms"),
     ]
     if load.seconds:
         # answered pages per second: fast error answers do not count
-        rate = len(load.latencies) / load.seconds
+        rate = load.ok / load.seconds
         rows.append(Measurement(NAME, f"{label}: throughput (200 OK)", rate, "req/s"))
     if load.errors:
         errors = ", ".join(f"{k}×{v}" for k, v in sorted(load.errors.items()))
@@ -505,7 +618,7 @@ def load_pages(
         label = f"{server}: {page} page, {clients} clients, {mode}"
         print(f"   {label}, {len(targets)} addresses", file=sys.stderr)
         if mode == "rendered":
-            hammer(port, targets, clients, warmup)
+            apply_load(port, targets, clients, warmup)
         else:
             warmed = warm(port, targets, clients)
             results.append(
@@ -517,9 +630,7 @@ def load_pages(
                 )
             )
         cpu_before, load_before = cpu_seconds(pid), load_average()
-        client_cpu = time.process_time()
-        load = hammer(port, targets, clients, seconds)
-        client_cpu = time.process_time() - client_cpu
+        load = apply_load(port, targets, clients, seconds)
         cpu = cpu_seconds(pid) - cpu_before
         results += load_measurements(label, load, TARGET_P95_PAGE_MS)
         per_request = 1000 / max(1, load.requests)
@@ -530,24 +641,68 @@ def load_pages(
             Measurement(
                 NAME,
                 f"{label}: load generator CPU per request",
-                client_cpu * per_request,
+                load.generator_cpu * per_request,
                 "ms",
             ),
             Measurement(NAME, f"{label}: load average before", load_before),
         ]
         if mode != "rendered":
-            ratio = 100 * load.cache_hits / max(1, len(load.latencies))
+            ratio = 100 * load.cache_hits / max(1, load.ok)
             results.append(Measurement(NAME, f"{label}: cache hits", ratio, "%"))
     if mode != "rendered":
         # the best case: a hot set of 5 addresses per page type, all cached
         targets = [tuple(t) for page in LOADED_PAGES for t in plan["pages"][page][:5]]
         sequential(port, targets)  # every address rendered and cached once
-        load = hammer(port, targets, clients, seconds)
+        load = apply_load(port, targets, clients, seconds)
         label = f"{server}: hot set ({len(targets)} addresses), {clients} clients"
         results += load_measurements(label, load, TARGET_P95_PAGE_MS)
-        ratio = 100 * load.cache_hits / max(1, len(load.latencies))
+        ratio = 100 * load.cache_hits / max(1, load.ok)
         results.append(Measurement(NAME, f"{label}: cache hits", ratio, "%"))
+        results += changing(port, targets, clients, seconds, server)
     return results
+
+
+#: The page cache's version in Redis: ``KEY_PREFIX`` of ``config/env.py``,
+#: cache version 1, ``publicportal.cache.VERSION_KEY``.
+VERSION_KEY = "gremienportal:1:portal-page-version"
+
+
+def changing(port, targets, clients, seconds, server) -> list[Measurement]:
+    """The hot set while the data changes every ``BENCH_CHANGE_SECONDS`` (5):
+    each change makes every page stale (as a save does), and the next
+    requests render afresh. Needs the Redis page cache (the bench raises the
+    version there); skipped with local-memory caches."""
+    url = redis_url_setting()
+    if url is None:
+        return []
+    import redis
+
+    every = float(setting("BENCH_CHANGE_SECONDS", "5"))
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError:
+        return []  # the server runs with local-memory caches
+    stop = threading.Event()
+
+    def change():
+        while not stop.wait(every):
+            client.incr(VERSION_KEY)
+
+    changer = threading.Thread(target=change)
+    changer.start()
+    try:
+        load = apply_load(port, targets, clients, seconds)
+    finally:
+        stop.set()
+        changer.join()
+        client.close()
+    label = f"{server}: hot set, a change every {every:g} s, {clients} clients"
+    ratio = 100 * load.cache_hits / max(1, load.ok)
+    # no target: how much a change costs the visitors, not a requirement
+    return load_measurements(label, load, None) + [
+        Measurement(NAME, f"{label}: cache hits", ratio, "%")
+    ]
 
 
 def search_and_feeds(port: int, plan: dict) -> list[Measurement]:
@@ -617,6 +772,14 @@ def run() -> list[Measurement]:
                 )
             )
 
+    generator = load_generator()
+    results.append(
+        Measurement(
+            NAME,
+            "load generator",
+            "wrk, 2 threads" if generator == "wrk" else "Python threads",
+        )
+    )
     modes = {
         "rendered": "0",
         "page cache": setting("BENCH_PAGE_CACHE_SECONDS", "3600"),
@@ -913,8 +1076,7 @@ def child_profile(host: str, path: str) -> None:
     print(f"wall, {min(t[1] for t in timings) * 1000:.1f} ms CPU of the process")
     database = sum(seconds for seconds, _sql in queries)
     print(f"{len(queries)} queries ({database * 1000:.1f} ms profiled wall),")
-    cache_state = response.get("X-Portal-Cache")
-    print(f"{len(response.content)} bytes, X-Portal-Cache: {cache_state}")
+    print(f"{len(response.content)} bytes")
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_TOP", 35)))
     stats.sort_stats("tottime").print_stats(20)

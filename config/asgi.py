@@ -22,6 +22,11 @@ if settings.DEBUG:
 
     django_asgi_app = ASGIStaticFilesHandler(django_asgi_app)
 
+from publicportal.cache import PortalPageCache  # noqa: E402
+
+# Anonymous portal pages are answered from the page cache before Django.
+django_asgi_app = PortalPageCache(django_asgi_app)
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils.translation import get_supported_language_variant
 
 from publicportal.links import PortalLinks, meeting_key, paper_key
@@ -35,22 +34,8 @@ MUST_SHOW = {
 }
 
 
-def ensure_wagtail_root() -> None:
-    """A transactional test's flush also removes the page tree root and the
-    locale Wagtail's migrations create; put them back."""
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root"))
-
-
 @pytest.fixture
 def town(monkeypatch):
-    ensure_wagtail_root()
     clock = Clock(monkeypatch)
     return build_world(clock)
 

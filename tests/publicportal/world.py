@@ -14,6 +14,7 @@ import functools
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from weasyprint import HTML
 
@@ -78,6 +79,19 @@ def _paper(body, name, *, public=True, facts=""):
     return paper
 
 
+def ensure_wagtail_root() -> None:
+    """A transactional test's flush also removes the page tree root and the
+    locale Wagtail's migrations create; put them back."""
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 def build_world(
     clock,
     *,
@@ -93,6 +107,7 @@ def build_world(
 
     ``more_twins=True`` (the leak suite) adds further non-public things carrying
     the marker, see :func:`add_more_twins`; the default world stays as it is."""
+    ensure_wagtail_root()
     clock.set(TODAY)
     body = BodyFactory(name="Stadt Neuhausen", slug=slug)
     portal = portal_create(body=body, hostname=f"{slug}.localhost", is_default=True)
