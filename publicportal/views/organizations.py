@@ -21,6 +21,7 @@ from gremien.models import LegislativeTerm, Membership, Organization
 from .. import visibility
 from ..links import PortalLinks, organization_key
 from .base import Crumb, FeedLink, has_ended, not_found, render_portal
+from .meetings import day_start, local_today
 from .papers import paper_feeds
 
 #: The sections of the list page, council first, administration last.
@@ -135,12 +136,17 @@ def public_fraction(membership: Membership):
     return fraction
 
 
-def organization_meetings(organization, now):
+def organization_meetings(organization):
+    """The next and the latest meetings; "next" from the start of today, as
+    in the calendar (a meeting this morning is still today's meeting)."""
     meetings = visibility.public_meetings(organization.body_id).filter(
         organizations=organization
     )
-    upcoming = list(meetings.filter(start__gte=now).order_by("start")[:MEETINGS_SHOWN])
-    recent = list(meetings.filter(start__lt=now).order_by("-start")[:MEETINGS_SHOWN])
+    today = day_start(local_today())
+    upcoming = list(
+        meetings.filter(start__gte=today).order_by("start")[:MEETINGS_SHOWN]
+    )
+    recent = list(meetings.filter(start__lt=today).order_by("-start")[:MEETINGS_SHOWN])
     return upcoming, recent
 
 
@@ -203,7 +209,7 @@ def organization_detail(request, portal, slug):
             .order_by("organization__name", "person__family_name"),
             today,
         )
-    upcoming, recent = organization_meetings(organization, timezone.now())
+    upcoming, recent = organization_meetings(organization)
     feeds = [
         FeedLink(
             _("Meetings of %(name)s (iCal)") % {"name": organization.name},
