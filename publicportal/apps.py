@@ -7,7 +7,10 @@ class PublicPortalConfig(AppConfig):
     verbose_name = _("Public portal")
 
     def ready(self):
-        from . import cache, signals
+        from sessions.pdf.selection import register_public_rules
+
+        from . import cache, packs, signals
 
         signals.connect()
         cache.connect_signals()
+        register_public_rules(packs.VisibilityRules())
