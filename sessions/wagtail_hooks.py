@@ -1,7 +1,7 @@
 """Admin for meetings, agenda items and consultations (Beratungsfolge)."""
 
 from django import forms
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -331,4 +331,6 @@ def register_admin_urls():
             MinutesEditorView.as_view(),
             name="meetings_minutes",
         ),
+        path("meetings/", include("sessions.pdf.urls")),
+        path("meetings/", include("sessions.packs.urls")),
     ]

@@ -1,0 +1,1 @@
+"""Session packs (Sitzungsmappen): one PDF per meeting and audience."""

@@ -1,0 +1,3 @@
+"""Admin addresses of session packs (build state, downloads)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Admin addresses of the meeting documents as PDF (staff downloads)."""
+
+urlpatterns = []
