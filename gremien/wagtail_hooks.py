@@ -1,5 +1,6 @@
 """Admin for bodies, terms, organizations, persons, memberships and locations."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -12,6 +13,7 @@ from .admin_scoping import (
     SuperuserOnlyPermissionPolicy,
     scoped_model_filter,
 )
+from .logo import LOGO_ACCEPT
 from .models import (
     Body,
     LegislativeTerm,
@@ -58,6 +60,10 @@ class BodyViewSet(BodyScopedViewSet):
                 FieldRowPanel([FieldPanel("short_name"), FieldPanel("slug")]),
                 FieldPanel("classification"),
                 FieldPanel("superordinate_body"),
+                FieldPanel(
+                    "logo",
+                    widget=forms.ClearableFileInput(attrs={"accept": LOGO_ACCEPT}),
+                ),
             ],
             heading=_("Body"),
         ),

@@ -2,6 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..logo import logo_upload_path, validate_logo
 from ..rules import (
     DEFAULT_MUNICIPAL_CODE,
     municipal_code_choices,
@@ -30,6 +31,18 @@ class Body(OParlObject):
         default=Classification.MUNICIPALITY,
     )
     website = models.URLField(_("website"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to=logo_upload_path,
+        max_length=255,
+        blank=True,
+        validators=[validate_logo],
+        help_text=_(
+            "Printed in the header of invitations, agendas, papers and minutes. "
+            "PNG, JPEG or SVG, at most 1 MB; a wide logo about 1 cm high prints "
+            "best."
+        ),
+    )
     ags = models.CharField(
         _("AGS (official municipality key)"),
         max_length=8,
