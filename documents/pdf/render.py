@@ -26,7 +26,7 @@ DOCUMENT_LANGUAGE = "de"
 _shared: dict = {}
 
 
-def _font_config() -> FontConfiguration:
+def font_config() -> FontConfiguration:
     """One font configuration per process: building it reads the system's
     fonts, and sharing it lets WeasyPrint reuse subset fonts."""
     config = _shared.get("fonts")
@@ -40,15 +40,17 @@ def render_html(template_name: str, context: dict) -> str:
         return render_to_string(template_name, context)
 
 
+def layout_html(html: str):
+    """The laid-out WeasyPrint document of ``html`` (its ``pages`` can be
+    counted before it is written). Needs no database: session packs lay out
+    in worker processes."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=ProjectFetcher())
+    return document.render(font_config=font_config())
+
+
 def layout(template_name: str, context: dict):
-    """The laid-out WeasyPrint document (its ``pages`` can be counted before
-    it is written)."""
-    html = HTML(
-        string=render_html(template_name, context),
-        base_url=BASE_URL,
-        url_fetcher=ProjectFetcher(),
-    )
-    return html.render(font_config=_font_config())
+    """The laid-out WeasyPrint document of a template."""
+    return layout_html(render_html(template_name, context))
 
 
 def write(document, *, variant: str = PDF_UA) -> bytes:

@@ -131,7 +131,7 @@ def _items(meeting: Meeting):
                     Prefetch(
                         "paper__consultations",
                         queryset=Consultation.objects.alive()
-                        .select_related("meeting")
+                        .select_related("meeting", "agenda_item")
                         .prefetch_related("organizations")
                         .order_by("position"),
                         to_attr="path",
