@@ -51,8 +51,10 @@ from harness import (  # noqa: E402 - this file also runs as a child script
     Measurement,
     Stopwatch,
     clean_env,
+    django_setup,
     free_port,
     percentile,
+    run_child,
 )
 
 NAME = "portal"
@@ -141,17 +143,8 @@ def manage(env, *args: str) -> None:
     )
 
 
-def child(env, *args: str):
-    """Run this file as a Django child process; returns its JSON answer."""
-    done = subprocess.run(  # noqa: S603 - this interpreter and this file
-        [PYTHON, __file__, *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def child(env, *args: str) -> dict:
+    return run_child(__file__, env, *args)
 
 
 def prepare_database(env) -> list[Measurement]:
@@ -812,14 +805,6 @@ def run() -> list[Measurement]:
 # --- the Django side (child process) ------------------------------------------
 
 
-def _django():
-    sys.path.insert(0, str(PROJECT_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    import django
-
-    django.setup()
-
-
 def child_state() -> dict:
     from django.core.management import get_commands
 
@@ -1085,7 +1070,7 @@ def child_profile(host: str, path: str) -> None:
 
 
 def child_main(argv: list[str]) -> None:
-    _django()
+    django_setup()
     command = argv[0]
     if command == "state":
         print(json.dumps(child_state()))

@@ -112,3 +112,31 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def run_child(script: str, env, *args: str) -> dict:
+    """Run a benchmark module as a child process (``script``: its
+    ``__file__``); returns the JSON of the last line it prints."""
+    import json
+    import subprocess
+
+    done = subprocess.run(  # noqa: S603 - this interpreter and our script
+        [PYTHON, script, *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def django_setup() -> None:
+    """Set Django up in a benchmark's child process."""
+    import sys
+
+    sys.path.insert(0, str(PROJECT_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    import django
+
+    django.setup()
