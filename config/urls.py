@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("mappe/", include("sessions.packs.member_urls")),
 ]
 
 # The portal in German at /…, in English at /en/…: a language is part of the

@@ -77,6 +77,30 @@ class PortalHomePage(RoutablePageMixin, Page):
 
         return meetings.meeting_detail(request, self, slug)
 
+    # The meeting's generated PDFs (German file names, as the addresses).
+    @re_path(r"^sitzungen/(?P<slug>[\w-]+)/sitzungsmappe\.pdf/?$", name="meeting_pack")
+    def meeting_pack_route(self, request, slug):
+        from .views import documents
+
+        return documents.meeting_pack(request, self, slug)
+
+    @re_path(
+        r"^sitzungen/(?P<slug>[\w-]+)/tagesordnung\.pdf/?$", name="meeting_agenda_pdf"
+    )
+    def meeting_agenda_pdf_route(self, request, slug):
+        from .views import documents
+
+        return documents.meeting_agenda_pdf(request, self, slug)
+
+    @re_path(
+        r"^sitzungen/(?P<slug>[\w-]+)/niederschrift\.pdf/?$",
+        name="meeting_minutes_pdf",
+    )
+    def meeting_minutes_pdf_route(self, request, slug):
+        from .views import documents
+
+        return documents.meeting_minutes_pdf(request, self, slug)
+
     @path("vorlagen/", name="papers")
     def papers_route(self, request):
         from .views import papers

@@ -8,3 +8,8 @@ class MeetingsConfig(AppConfig):
     name = "sessions"
     label = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        from .packs import signals as pack_signals
+
+        pack_signals.connect()

@@ -14,8 +14,12 @@ the PDFs) and whatever else a page links to (a crawl, so new pages are covered
 without touching this file). The marker must appear nowhere, in no case and
 no escaped form. Guessed addresses of the non-public objects answer 404.
 
-A session pack or any other generated PDF linked from a public page is
-followed like every other link and its text checked.
+The session packs are built as in production (on commit, by the pack
+tasks). The public pack, the public agenda and the public minutes as PDF are
+linked from the meeting pages and followed like every other link; their text
+(every page, the metadata and the outline) is checked, and they are also
+fetched explicitly, so that a missing link cannot hide a leak. The member pack
+of a member must carry the marker: proof that the check can find it.
 
 Not covered here: the public live view's websocket messages (no public live
 view exists yet).
@@ -35,7 +39,9 @@ from pypdf import PdfReader
 from publicportal import visibility
 from publicportal.links import PortalLinks, meeting_key, paper_key, person_key
 from publicportal.models import ContentPage, FeedbackFormPage
+from sessions.models import SessionPack
 from sessions.services.agenda import agenda_item_add, agenda_item_update
+from tests.gremien.factories import UserFactory
 from tests.publicportal.world import build_world
 from tests.sessions.agenda_factories import Clock
 
@@ -45,7 +51,7 @@ pytestmark = pytest.mark.django_db
 OWN_HOSTS = {"testserver", "localhost", "neuhausen.localhost"}
 #: Where the crawl does not go: staff screens and assets.
 NOT_PORTAL = ("/admin/", "/django-admin/", "/static/", "/i18n/", "/documents/")
-MAX_PAGES = 400
+MAX_PAGES = 600
 #: Query variants per path (pagination, filters) the crawl follows at most.
 MAX_VARIANTS_PER_PATH = 12
 LANGUAGES = ("", "/en")
@@ -132,10 +138,22 @@ def strip_echo(text: str, url: str) -> str:
     return text
 
 
+def outline_titles(entries) -> list[str]:
+    titles = []
+    for entry in entries:
+        if isinstance(entry, list):
+            titles += outline_titles(entry)
+        else:
+            titles.append(str(entry.title))
+    return titles
+
+
 def pdf_text(data: bytes) -> str:
+    """Every text of a PDF: its pages, its metadata and its outline."""
     reader = PdfReader(io.BytesIO(data))
     parts = [page.extract_text() or "" for page in reader.pages]
     parts += [str(value) for value in (reader.metadata or {}).values()]
+    parts += outline_titles(reader.outline)
     return "\n".join(parts)
 
 
@@ -277,9 +295,10 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def leak_world(db, clock, django_capture_on_commit_callbacks):
+def leak_world(db, clock, settings, django_capture_on_commit_callbacks):
     """The world with every twin; what happens on commit (text extraction,
-    search index) has run."""
+    search index, session packs) has run."""
+    settings.GREMIEN_PACK_AUTO_BUILD = True
     with django_capture_on_commit_callbacks(execute=True):
         world = build_world(clock, more_twins=True)
     call_command("portal_reindex", verbosity=0)
@@ -359,6 +378,16 @@ def test_no_public_response_carries_the_marker(client, leak_world):
         crawl.report()
     )
     assert crawl.pdfs >= 1, "no public PDF was reached: the download check is void"
+    assert not crawl.queue, f"the crawl stopped at {MAX_PAGES} responses"
+    council = f"/sitzungen/{meeting_key(leak_world.council_meeting)}/"
+    held = f"/sitzungen/{meeting_key(leak_world.held_meeting)}/"
+    for path in (
+        council + "sitzungsmappe.pdf",
+        council + "tagesordnung.pdf",
+        held + "sitzungsmappe.pdf",
+        held + "niederschrift.pdf",
+    ):
+        assert path in crawl.seen, f"{path} is not linked: the crawl missed it"
 
 
 def hidden_addresses(world) -> list[str]:
@@ -462,3 +491,82 @@ def test_an_agenda_item_made_non_public_leaves_search_feeds_and_page(
         "/feeds/sitzungen.atom",
     ):
         assert not contains_marker(text_of(client, feed), title), feed
+
+
+# --- generated PDFs ----------------------------------------------------------
+
+MEETING_PDFS = ("sitzungsmappe.pdf", "tagesordnung.pdf", "niederschrift.pdf")
+
+
+def meeting_pdf(client, meeting, name: str, language: str = ""):
+    return client.get(f"{language}/sitzungen/{meeting_key(meeting)}/{name}")
+
+
+def member_pack_text(client, person, meeting) -> str:
+    """The text of ``person``'s own copy of the member pack."""
+    user = UserFactory()
+    person.user = user
+    person.save(update_fields=["user"])
+    client.force_login(user)
+    response = client.get(f"/mappe/{meeting.pk}/mitglieder.pdf")
+    client.logout()
+    assert response.status_code == 200, response.status_code
+    return pdf_text(body_of(response))
+
+
+def test_public_pdfs_carry_no_marker_but_the_member_pack_does(client, leak_world):
+    w = leak_world
+    fetched = {}
+    for meeting in visibility.public_meetings(w.body):
+        for name in MEETING_PDFS:
+            for language in LANGUAGES:
+                response = meeting_pdf(client, meeting, name, language)
+                assert response.status_code in (200, 404), response.status_code
+                if response.status_code == 200:
+                    text = pdf_text(body_of(response))
+                    assert not contains_marker(text, w.marker), (
+                        f"{language}/sitzungen/{meeting_key(meeting)}/{name}"
+                    )
+                    fetched[meeting.pk, name] = text
+    # the packs and documents that must exist were read
+    for meeting in (w.held_meeting, w.council_meeting, w.later_meeting):
+        assert (meeting.pk, "sitzungsmappe.pdf") in fetched, meeting
+        assert (meeting.pk, "tagesordnung.pdf") in fetched, meeting
+    assert (w.held_meeting.pk, "niederschrift.pdf") in fetched
+    assert "Bebauungsplan" in fetched[w.council_meeting.pk, "sitzungsmappe.pdf"]
+    # the non-public meetings have none
+    for meeting in (w.closed_meeting, w.called_off):
+        for name in MEETING_PDFS:
+            assert meeting_pdf(client, meeting, name).status_code == 404
+
+    # the same check finds the marker where it belongs
+    assert contains_marker(
+        member_pack_text(client, w.member, w.council_meeting), w.marker
+    )
+    assert SessionPack.objects.filter(
+        meeting=w.later_meeting, audience=SessionPack.Audience.PUBLIC
+    ).exists()
+
+
+def test_an_item_made_non_public_leaves_the_public_pack(
+    client, leak_world, django_capture_on_commit_callbacks
+):
+    w = leak_world
+    meeting = w.council_meeting
+    title = "Zeitkapsel im Lindenweg"
+    with django_capture_on_commit_callbacks(execute=True):
+        item = agenda_item_add(actor=w.clerk, meeting=meeting, name=title)
+    pack = pdf_text(body_of(meeting_pdf(client, meeting, "sitzungsmappe.pdf")))
+    assert title in pack
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agenda_item_update(actor=w.clerk, item=item, public=False)
+
+    for name in ("sitzungsmappe.pdf", "tagesordnung.pdf"):
+        response = meeting_pdf(client, meeting, name)
+        assert response.status_code == 200, name
+        text = pdf_text(body_of(response))
+        assert not contains_marker(text, title), name
+        assert not contains_marker(text, w.marker), name
+    # rebuilt for members too: the item is now on a watermarked page
+    assert title in member_pack_text(client, w.member, meeting)

@@ -23,3 +23,6 @@ STORAGES = {
 # Tests share one cache across many databases' worth of data; the page cache
 # is switched on only by the tests of the cache itself.
 GREMIEN_PAGE_CACHE_SECONDS = 0
+# Session packs are built only by the tests that need them (a build renders
+# a few PDFs: seconds per test world).
+GREMIEN_PACK_AUTO_BUILD = False

@@ -2,6 +2,7 @@ from .agenda import AgendaItem, Consultation
 from .invitation import Delivery, Dispatch
 from .meeting import Meeting
 from .minutes import Attendance, ItemMinutes, Minutes, MinutesCorrection
+from .pack import SessionPack
 
 __all__ = [
     "AgendaItem",
@@ -13,4 +14,5 @@ __all__ = [
     "Meeting",
     "Minutes",
     "MinutesCorrection",
+    "SessionPack",
 ]

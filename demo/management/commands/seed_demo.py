@@ -2,6 +2,7 @@ import random
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.db.models import Count, Q
 
 from demo.fingerprint import fingerprint
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         logins = create_demo_users(seeded)
         portals = create_demo_portals([s.body for s in seeded], port=options["port"])
         self._build_search_index(options["verbosity"])
+        self._queue_session_packs()
         self._summary(time.perf_counter() - started, seeder, logins)
         self.stdout.write("Öffentliche Portale:")
         for address, name in portals[:SHOWN_LOGINS]:
@@ -101,6 +103,26 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Suchindex: {sum(counts.values())} Einträge in {seconds:.1f} s"
         )
+
+    def _queue_session_packs(self, per_body: int = 2) -> None:
+        """The seeder's bulk writes send no signals, so no session pack is
+        queued: queue the packs of each body's next invited meetings (the
+        task worker of ``make run`` builds them in the background)."""
+        from django.utils import timezone
+
+        from sessions.packs.service import auto_build_enabled, request_builds
+
+        if not auto_build_enabled():
+            return
+        upcoming = Meeting.objects.filter(
+            start__gte=timezone.now(), invitation_sent_at__isnull=False
+        ).exclude(state=Meeting.State.CANCELLED)
+        chosen = []
+        for body in Body.objects.all():
+            chosen += upcoming.filter(body=body).order_by("start")[:per_body]
+        with transaction.atomic():
+            queued = request_builds(chosen)
+        self.stdout.write(f"Sitzungsmappen: {len(queued)} zum Erstellen vorgemerkt")
 
     def _summary(self, seconds, seeder, logins) -> None:
         papers = Paper.objects.aggregate(
