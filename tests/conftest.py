@@ -17,3 +17,12 @@ def _german(settings):
 
     with translation.override("de"):
         yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last. Their live server thread and Playwright's event
+    loop stay until the session ends; tests after them would run in a
+    process with other threads (session packs then lay out without forking)
+    and with an event loop in the main thread (``async_to_sync`` refuses
+    to run there)."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/browser/"))
