@@ -64,8 +64,8 @@ def _item_lines(item: AgendaItem) -> list[str]:
     resolution = plain_text(item.resolution_text)
     if resolution:
         lines += ["", _("Resolution:"), resolution]
-    if item.result_label:
-        lines.append(_("Result: %(result)s") % {"result": item.result_label})
+    if item.result_wording:
+        lines.append(_("Result: %(result)s") % {"result": item.result_wording})
     item_minutes = item.public_item_minutes
     lines += vote_lines(item_minutes)
     if item_minutes is not None:

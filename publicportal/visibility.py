@@ -32,6 +32,9 @@ The rules, in one place:
 - **Organization**, **legislative term**, **body**: public unless deleted.
 - **Location**: used by something public (body, organization, meeting, paper,
   or a person whose address is marked public).
+- **Tombstones** (OParl's ``deleted: true``): a deleted object is announced as
+  deleted only if it would be public but for its own deletion; a deleted
+  object that was never public stays unknown, not even its id is shown.
 """
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
@@ -128,8 +131,9 @@ def public_person_fields(person: Person) -> dict:
     }
 
 
-def public_locations(body: Body | None = None) -> QuerySet[Location]:
-    used = (
+def _location_used() -> Q:
+    """Something public refers to the location."""
+    return (
         Q(Exists(public_meetings().filter(location=OuterRef("pk"))))
         | Q(Exists(public_organizations().filter(location=OuterRef("pk"))))
         | Q(Exists(public_bodies().filter(location=OuterRef("pk"))))
@@ -140,7 +144,10 @@ def public_locations(body: Body | None = None) -> QuerySet[Location]:
             )
         )
     )
-    return _body_filter(Location.objects.alive().filter(used), body)
+
+
+def public_locations(body: Body | None = None) -> QuerySet[Location]:
+    return _body_filter(Location.objects.alive().filter(_location_used()), body)
 
 
 # --- documents -----------------------------------------------------------
@@ -176,12 +183,12 @@ def agenda_published(meeting: Meeting) -> bool:
     )
 
 
-def _item_rule() -> Q:
+def _item_rule(*, alive: bool = True) -> Q:
     no_hidden_parent = Q(parent__isnull=True) | Q(
         parent__public=True, parent__deleted_at__isnull=True
     )
     return (
-        Q(public=True, deleted_at__isnull=True)
+        Q(public=True, deleted_at__isnull=alive)
         & _agenda_published("meeting__")
         & _meeting_public("meeting__")
         & no_hidden_parent
@@ -196,13 +203,17 @@ def public_agenda_items(meeting: Meeting | None = None) -> QuerySet[AgendaItem]:
     return queryset
 
 
-def public_consultations(paper: Paper | None = None) -> QuerySet[Consultation]:
-    queryset = (
-        Consultation.objects.alive()
-        .filter(_paper_public("paper__"))
-        .filter(Q(meeting__isnull=True) | _meeting_public("meeting__"))
-        .filter(Q(agenda_item__isnull=True) | Q(_item_public("agenda_item_id")))
+def _consultation_rule() -> Q:
+    """A consultation's surroundings are public (its own deletion aside)."""
+    return (
+        _paper_public("paper__")
+        & (Q(meeting__isnull=True) | _meeting_public("meeting__"))
+        & (Q(agenda_item__isnull=True) | Q(_item_public("agenda_item_id")))
     )
+
+
+def public_consultations(paper: Paper | None = None) -> QuerySet[Consultation]:
+    queryset = Consultation.objects.alive().filter(_consultation_rule())
     if paper is not None:
         queryset = queryset.filter(paper=paper).order_by("position")
     return queryset
@@ -244,17 +255,59 @@ def public_minutes_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     return public_agenda_items(meeting)
 
 
-def public_files(body: Body | None = None) -> QuerySet[File]:
+def _file_rule() -> Q:
+    """What a file is attached to is public and the file is not restricted
+    (its own deletion aside)."""
     meeting_files = (
         _meeting_public("meeting__")
         & _agenda_published("meeting__")
         & (~Q(role__in=MINUTES_FILE_ROLES) | Q(meeting__state=Meeting.State.PUBLISHED))
     )
-    queryset = File.objects.alive().filter(
+    return Q(
         _paper_public("paper__") | Q(_item_public("agenda_item_id")) | meeting_files,
         restricted=False,
     )
-    return _body_filter(queryset, body)
+
+
+def public_files(body: Body | None = None) -> QuerySet[File]:
+    return _body_filter(File.objects.alive().filter(_file_rule()), body)
+
+
+# --- tombstones ------------------------------------------------------------
+
+_TOMBSTONES = {
+    Body: lambda: Body.objects.deleted(),
+    LegislativeTerm: lambda: LegislativeTerm.objects.deleted(),
+    Organization: lambda: Organization.objects.deleted(),
+    Membership: lambda: Membership.objects.deleted().exclude(
+        kind=Membership.Kind.STAFF
+    ),
+    Person: lambda: Person.objects.deleted().filter(
+        Exists(
+            Membership.objects.exclude(kind=Membership.Kind.STAFF).filter(
+                person=OuterRef("pk")
+            )
+        )
+    ),
+    Location: lambda: Location.objects.deleted().filter(_location_used()),
+    Paper: lambda: Paper.objects.deleted().filter(
+        public=True, released_at__isnull=False
+    ),
+    Meeting: lambda: Meeting.objects.deleted().filter(public=True),
+    AgendaItem: lambda: AgendaItem.objects.filter(_item_rule(alive=False)),
+    Consultation: lambda: Consultation.objects.deleted().filter(_consultation_rule()),
+    File: lambda: File.objects.deleted().filter(_file_rule()),
+}
+
+
+def public_tombstones(model: type[Model], body: Body | None = None) -> QuerySet:
+    """Deleted objects of ``model`` that were public before their deletion:
+    OParl announces them as deleted to clients that ask for changes. A model
+    without public objects has no tombstones either."""
+    factory = _TOMBSTONES.get(model)
+    if factory is None:
+        return model._default_manager.none()
+    return _body_filter(factory(), body)
 
 
 # --- single objects ------------------------------------------------------

@@ -73,8 +73,8 @@ def _item_text(agenda_item: AgendaItem, *, public_only: bool) -> list[str]:
     resolution = plain_text(agenda_item.resolution_text)
     if resolution:
         lines += ["", _("Resolution:"), resolution]
-    if agenda_item.result_label:
-        lines.append(_("Result: %(result)s") % {"result": agenda_item.result_label})
+    if agenda_item.result_wording:
+        lines.append(_("Result: %(result)s") % {"result": agenda_item.result_wording})
     lines += vote_lines(_item_minutes(agenda_item))
     return lines
 

@@ -106,6 +106,16 @@ class File(OParlObject):
         _("external service URL"), max_length=500, blank=True
     )
     file_license = models.URLField(_("file license"), max_length=500, blank=True)
+    source_url = models.URLField(
+        _("original address"),
+        max_length=1000,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Where an imported file came from; downloads are sent there while "
+            "its content has not been taken over."
+        ),
+    )
 
     class Meta:
         verbose_name = _("file")

@@ -36,8 +36,8 @@ def _result(consultation) -> str:
     meeting = consultation.meeting
     if consultation.agenda_item_id:
         item = consultation.agenda_item
-        if item is not None and not item.deleted and item.result_label:
-            return item.result_label
+        if item is not None and not item.deleted and item.result_wording:
+            return item.result_wording
     if meeting is not None and meeting.cancelled:
         return "Sitzung abgesagt"
     return ""

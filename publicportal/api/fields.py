@@ -203,7 +203,7 @@ OPARL_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
             "name": "name",
             "public": "public",
             "consultation": "consultation",
-            "result": "result_label",
+            "result": "result_wording",
             "resolutionText": "resolution_text",
             "resolutionFile": "files",
             "auxiliaryFile": "files",

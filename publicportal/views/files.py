@@ -12,6 +12,7 @@ from django.http import (
     FileResponse,
     HttpResponseNotModified,
     HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
 )
 
 from .. import visibility
@@ -35,6 +36,9 @@ def file_download(request, portal, pk: int, filename: str):
     if etag and request.headers.get("If-None-Match") == etag:
         return _revalidate(HttpResponseNotModified(), etag)
     if not file.content:
+        if file.source_url:
+            # Imported without its content: the original system still has it.
+            return HttpResponseRedirect(file.source_url)
         logger.warning("File %s has no stored content", file.pk)
         raise not_found()
     try:

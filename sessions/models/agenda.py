@@ -73,6 +73,15 @@ class AgendaItem(OParlObject):
         blank=True,
         default=Result.NONE,
     )
+    result_text = models.CharField(
+        _("result as worded"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Free-text result where none of the results above fits, e.g. taken "
+            "over from another system: 'einstimmig, 0 Enthaltungen'."
+        ),
+    )
     start = models.DateTimeField(_("start"), null=True, blank=True)
     end = models.DateTimeField(_("end"), null=True, blank=True)
 
@@ -104,6 +113,11 @@ class AgendaItem(OParlObject):
     @property
     def result_label(self) -> str:
         return self.OPARL_RESULTS.get(self.result, "")
+
+    @property
+    def result_wording(self) -> str:
+        """The result as text: the chosen result, else the free wording."""
+        return self.result_label or self.result_text
 
 
 class Consultation(OParlObject):
@@ -152,7 +166,13 @@ class Consultation(OParlObject):
         blank=True,
         related_name="consultation",
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        help_text=_("Empty when not known, e.g. for consultations taken over."),
+    )
     recommendation = models.TextField(
         _("recommendation"),
         blank=True,
