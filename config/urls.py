@@ -18,6 +18,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("mappe/", include("sessions.packs.member_urls")),
+    # OParl 1.1, read-only: one address for every language (JSON, no UI).
+    path("oparl/v1.1/", include("publicportal.api.urls")),
 ]
 
 # The portal in German at /…, in English at /en/…: a language is part of the

@@ -183,14 +183,19 @@ def agenda_published(meeting: Meeting) -> bool:
     )
 
 
-def _item_rule(*, alive: bool = True) -> Q:
-    no_hidden_parent = Q(parent__isnull=True) | Q(
-        parent__public=True, parent__deleted_at__isnull=True
+def _item_rule(*, alive: bool = True, prefix: str = "") -> Q:
+    """Public agenda items; with ``prefix`` as conditions on a related item
+    (joins: an EXISTS inside an OR makes PostgreSQL hash every public item)."""
+    no_hidden_parent = Q(**{f"{prefix}parent__isnull": True}) | Q(
+        **{
+            f"{prefix}parent__public": True,
+            f"{prefix}parent__deleted_at__isnull": True,
+        }
     )
     return (
-        Q(public=True, deleted_at__isnull=alive)
-        & _agenda_published("meeting__")
-        & _meeting_public("meeting__")
+        Q(**{f"{prefix}public": True, f"{prefix}deleted_at__isnull": alive})
+        & _agenda_published(f"{prefix}meeting__")
+        & _meeting_public(f"{prefix}meeting__")
         & no_hidden_parent
     )
 
@@ -264,7 +269,7 @@ def _file_rule() -> Q:
         & (~Q(role__in=MINUTES_FILE_ROLES) | Q(meeting__state=Meeting.State.PUBLISHED))
     )
     return Q(
-        _paper_public("paper__") | Q(_item_public("agenda_item_id")) | meeting_files,
+        _paper_public("paper__") | _item_rule(prefix="agenda_item__") | meeting_files,
         restricted=False,
     )
 

@@ -163,6 +163,14 @@ LOGIN_URL = "wagtailadmin_login"
 # limit only bounds changes made without model signals. 0 switches it off.
 GREMIEN_PAGE_CACHE_SECONDS = env.env_int("GREMIEN_PAGE_CACHE_SECONDS", 3600)
 
+# OParl 1.1 API: the address of its System object (e.g. behind a proxy that
+# rewrites the host); empty: the address each request came in on. A URL
+# without a path gets /oparl/v1.1/ appended.
+GREMIEN_OPARL_BASE_URL = env.env_str("OPARL_BASE_URL", "")
+# Contact for the OParl interface (System contactEmail/contactName); empty: none.
+GREMIEN_OPARL_CONTACT_EMAIL = env.env_str("OPARL_CONTACT_EMAIL", "")
+GREMIEN_OPARL_CONTACT_NAME = env.env_str("OPARL_CONTACT_NAME", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

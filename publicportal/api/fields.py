@@ -9,7 +9,7 @@ no OParl field is left without a home.
 
 #: Derived by the API from the request and the object's URL, not stored.
 URL = "<url>"
-#: A list URL of the body (``/bodies/{id}/papers`` and the like).
+#: A list URL of the body (``/oparl/v1.1/body/{id}/paper`` and the like).
 LIST = "<list>"
 #: A constant of the API (``type``) or the installation (``system``).
 CONSTANT = "<constant>"
