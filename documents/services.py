@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import re
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -45,6 +46,32 @@ def _take_reference_number(*, body: Body, year: int, at_least: int = 0) -> int:
         counter.last_number = number
         counter.save(update_fields=["last_number"])
     return number
+
+
+@transaction.atomic
+def reference_numbers_for_import(
+    *, body: Body, year: int, keep: Iterable[int] = (), count: int = 0
+) -> list[int]:
+    """Running numbers of ``year`` for papers taken over from another system.
+
+    Who: the OParl importer (a system job; it checks nothing itself). The
+    original numbers ``keep`` stay with their papers: the counter moves past
+    the highest of them, so papers created here later never collide with an
+    imported one. ``count`` new numbers are handed out after the counter, for
+    imported papers whose reference is not in our PREFIX/YEAR/NUMBER form.
+    One row lock on the body's counter of ``year`` (as ``paper_create``).
+    Returns the new numbers, ascending. Emits nothing.
+    """
+    ReferenceCounter.objects.bulk_create(
+        [ReferenceCounter(body=body, year=year, last_number=0)], ignore_conflicts=True
+    )
+    counter = ReferenceCounter.objects.select_for_update().get(body=body, year=year)
+    last = max([counter.last_number, *keep])
+    numbers = list(range(last + 1, last + 1 + count))
+    if last + count != counter.last_number:
+        counter.last_number = last + count
+        counter.save(update_fields=["last_number"])
+    return numbers
 
 
 def _reference_parts(*, body: Body, date: datetime.date, reference: str | None):
@@ -118,7 +145,7 @@ def file_checksums(data: bytes) -> dict[str, str]:
     }
 
 
-def _store_blob(file: File, upload: UploadedFile) -> None:
+def file_store_blob(file: File, upload: UploadedFile) -> None:
     """Store the content once per hash; identical uploads share the blob."""
     path = file_storage_path(file, upload.name)
     if file.content.storage.exists(path):
@@ -171,7 +198,7 @@ def file_attach(
         **fields,
     )
     file.full_clean(exclude=["content"])
-    _store_blob(file, upload)
+    file_store_blob(file, upload)
     file.save()
     log(instance=file, action="wagtail.create", user=actor)
     transaction.on_commit(lambda: file_extract_text.enqueue(file.pk))

@@ -324,3 +324,13 @@ class SearchEntry(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.title}"
+
+
+# The state of OParl imports (sources, runs, staged objects) lives with the
+# importer; imported here so that Django finds the models of this app.
+from .oparl_import.models import (  # noqa: E402, F401
+    ImportListProgress,
+    ImportRecord,
+    ImportRun,
+    ImportSource,
+)
