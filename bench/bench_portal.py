@@ -727,12 +727,15 @@ def search_and_feeds(port: int, plan: dict) -> list[Measurement]:
     return results
 
 
-def run() -> list[Measurement]:
+def large_demo(name: str = NAME) -> tuple[dict | None, list[Measurement]]:
+    """The large demo database, prepared: the environment of a production
+    server on it (``None`` without PostgreSQL) and what preparing measured,
+    reported under the benchmark ``name``."""
     url = database_url()
     try:
         ensure_database_exists(url)
     except Exception as error:  # noqa: BLE001 - no PostgreSQL: say so
-        return [Measurement(NAME, "skipped", f"no PostgreSQL at {url}: {error}")]
+        return None, [Measurement(name, "skipped", f"no PostgreSQL at {url}: {error}")]
     var_dir = Path(setting("BENCH_VAR_DIR", "/tmp/bench-var"))  # noqa: S108
     var_dir.mkdir(parents=True, exist_ok=True)
     dev_env = clean_env(
@@ -741,16 +744,26 @@ def run() -> list[Measurement]:
         GREMIEN_VAR_DIR=str(var_dir),
     )
     dev_env.pop("REDIS_URL", None)
-    results = [Measurement(NAME, "database", urlsplit(url).path.lstrip("/"))]
+    results = [Measurement(name, "database", urlsplit(url).path.lstrip("/"))]
     if setting("BENCH_PREPARE", "1") != "0":  # 0: use the database as it is
-        results += prepare_database(dev_env)
-
+        results += [
+            Measurement(name, m.metric, m.value, m.unit)
+            for m in prepare_database(dev_env)
+        ]
     env = dict(
         dev_env,
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="bench-only-not-a-secret",  # noqa: S106
     )
     env.pop("WEB_CONCURRENCY", None)
+    return env, results
+
+
+def run() -> list[Measurement]:
+    env, results = large_demo()
+    if env is None:
+        return results
+    url = env["DATABASE_URL"]
     uncached = dict(env, GREMIEN_PAGE_CACHE_SECONDS="0")
     plan = child(uncached, "plan")
     for name, counts in plan["queries"].items():
