@@ -3,10 +3,12 @@ from .invitation import Delivery, Dispatch
 from .meeting import Meeting
 from .minutes import Attendance, ItemMinutes, Minutes, MinutesCorrection
 from .pack import SessionPack
+from .voting import Ballot, Vote, VoteCorrection, VoteParticipation
 
 __all__ = [
     "AgendaItem",
     "Attendance",
+    "Ballot",
     "Consultation",
     "Delivery",
     "Dispatch",
@@ -15,4 +17,7 @@ __all__ = [
     "Minutes",
     "MinutesCorrection",
     "SessionPack",
+    "Vote",
+    "VoteCorrection",
+    "VoteParticipation",
 ]
