@@ -101,7 +101,7 @@ def _any_signature(minutes: Minutes | None) -> bool:
     )
 
 
-def _refuse_if_signed(meeting: Meeting) -> None:
+def refuse_if_signed(meeting: Meeting) -> None:
     """Signed (even by one signatory) means: only a correction may change it."""
     if _any_signature(_minutes_of(meeting)):
         raise ValidationError(
@@ -176,7 +176,7 @@ def minutes_open(
         return minutes
     if chair is None and clerk is None:
         return minutes
-    _refuse_if_signed(meeting)
+    refuse_if_signed(meeting)
     minutes.chair = chair or minutes.chair
     minutes.clerk = clerk or minutes.clerk
     minutes.save(update_fields=["chair", "clerk", "modified"])
@@ -311,7 +311,7 @@ def attendance_record(
         left_at=left_at,
     )
     meeting = _lock_meeting(meeting)
-    _refuse_if_signed(meeting)
+    refuse_if_signed(meeting)
     _require_state(meeting, ATTENDANCE_STATES, "meeting_not_running")
     if status == Attendance.Status.PRESENT:
         _check_overlap(meeting, person)
@@ -374,7 +374,7 @@ def attendance_prefill(*, actor, meeting: Meeting) -> list[Attendance]:
     """
     _require_access(actor, meeting)
     meeting = _lock_meeting(meeting)
-    _refuse_if_signed(meeting)
+    refuse_if_signed(meeting)
     _require_state(meeting, ATTENDANCE_STATES, "meeting_not_running")
     listed = set(meeting.attendances.values_list("person_id", flat=True))
     created = []
@@ -535,7 +535,7 @@ def _editable_item(agenda_item: AgendaItem) -> Meeting:
             _("The agenda item has been deleted."), code="item_deleted"
         )
     meeting = _lock_meeting(agenda_item.meeting)
-    _refuse_if_signed(meeting)
+    refuse_if_signed(meeting)
     _require_state(meeting, ITEM_MINUTES_STATES, "meeting_not_held")
     return meeting
 

@@ -44,7 +44,7 @@ from ..models import (
     VoteCorrection,
     VoteParticipation,
 )
-from .minutes import present_at_item
+from .minutes import present_at_item, refuse_if_signed
 
 logger = logging.getLogger(__name__)
 
@@ -444,18 +444,6 @@ def _roll_call(vote: Vote) -> list[dict]:
     ]
 
 
-def _refuse_if_signed(meeting: Meeting) -> None:
-    minutes = Minutes.objects.filter(meeting=meeting).first()
-    if minutes and (minutes.chair_signed_at or minutes.clerk_signed_at):
-        raise _refuse(
-            _(
-                "The minutes have been signed. Record a correction of the minutes "
-                "with its reason instead."
-            ),
-            "minutes_signed",
-        )
-
-
 def _write_minutes(vote: Vote) -> ItemMinutes:
     """The vote's counts, roll call and result into the item's minutes."""
     item_minutes, _created = ItemMinutes.objects.get_or_create(
@@ -499,7 +487,7 @@ def vote_close(*, actor, vote: Vote) -> Vote:
     vote = _lock_vote(vote)
     if not vote.is_open:
         raise _refuse(_("The vote is already closed."), "vote_closed")
-    _refuse_if_signed(vote.meeting)
+    refuse_if_signed(vote.meeting)
     vote.state = Vote.State.CLOSED
     vote.closed_at = timezone.now()
     vote.closed_by = actor
@@ -568,7 +556,7 @@ def vote_record_manual(
             _("A vote can only be recorded for a meeting that runs or was held."),
             "meeting_not_held",
         )
-    _refuse_if_signed(meeting)
+    refuse_if_signed(meeting)
     code = get_code(meeting.body.municipal_code)
     now = timezone.now()
     vote = Vote(
@@ -625,7 +613,7 @@ def vote_correct(
             ),
             "named_vote",
         )
-    _refuse_if_signed(vote.meeting)
+    refuse_if_signed(vote.meeting)
     old = _counts(vote)
     _set_counts(vote, yes, no, abstain)
     _apply_result(vote)
