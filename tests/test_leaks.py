@@ -371,6 +371,8 @@ def test_no_public_response_carries_the_marker(client, leak_world):
     for path in searches(leak_world.marker):
         for language in LANGUAGES:
             expected[language + path] = 200
+    # the OParl API has no language prefix; the crawl follows its ids
+    expected["/oparl/v1.1/"] = 200
 
     crawl.run(expected)
 
@@ -378,6 +380,9 @@ def test_no_public_response_carries_the_marker(client, leak_world):
         crawl.report()
     )
     assert crawl.pdfs >= 1, "no public PDF was reached: the download check is void"
+    assert any(path.startswith("/oparl/v1.1/body/") for path in crawl.seen), (
+        "the crawl did not reach the OParl lists"
+    )
     assert not crawl.queue, f"the crawl stopped at {MAX_PAGES} responses"
     council = f"/sitzungen/{meeting_key(leak_world.council_meeting)}/"
     held = f"/sitzungen/{meeting_key(leak_world.held_meeting)}/"
