@@ -1,5 +1,6 @@
 from .agenda import AgendaItem, Consultation
 from .invitation import Delivery, Dispatch
+from .live import LiveSession, SpeakerRequest
 from .meeting import Meeting
 from .minutes import Attendance, ItemMinutes, Minutes, MinutesCorrection
 from .pack import SessionPack
@@ -13,10 +14,12 @@ __all__ = [
     "Delivery",
     "Dispatch",
     "ItemMinutes",
+    "LiveSession",
     "Meeting",
     "Minutes",
     "MinutesCorrection",
     "SessionPack",
+    "SpeakerRequest",
     "Vote",
     "VoteCorrection",
     "VoteParticipation",

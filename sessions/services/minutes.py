@@ -408,16 +408,31 @@ def present_at_item(agenda_item: AgendaItem) -> dict[int, Person]:
     Present at the meeting and, where recorded, arrived before or at this item
     and not left before it (by the items' order).
     """
-    rows = Attendance.objects.filter(
-        meeting_id=agenda_item.meeting_id, status=Attendance.Status.PRESENT
-    ).select_related("person", "arrived_before", "left_after")
-    order = agenda_item.order
+    rows = _present_rows(agenda_item).select_related("person")
     return {
         row.person_id: row.person
         for row in rows
-        if (row.arrived_before is None or row.arrived_before.order <= order)
-        and (row.left_after is None or row.left_after.order >= order)
+        if _present_during(row, agenda_item.order)
     }
+
+
+def is_present_at_item(agenda_item: AgendaItem, person_id: int) -> bool:
+    """Whether one person was present at ``agenda_item`` (one small query,
+    for checks per person such as a ballot)."""
+    row = _present_rows(agenda_item).filter(person_id=person_id).first()
+    return row is not None and _present_during(row, agenda_item.order)
+
+
+def _present_rows(agenda_item: AgendaItem):
+    return Attendance.objects.filter(
+        meeting_id=agenda_item.meeting_id, status=Attendance.Status.PRESENT
+    ).select_related("arrived_before", "left_after")
+
+
+def _present_during(row: Attendance, order: int) -> bool:
+    return (row.arrived_before is None or row.arrived_before.order <= order) and (
+        row.left_after is None or row.left_after.order >= order
+    )
 
 
 # --- minutes of an agenda item ------------------------------------------------

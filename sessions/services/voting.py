@@ -13,6 +13,11 @@ Locking: ``vote_open`` locks the meeting row (one open vote per meeting, also a
 database constraint); ``ballot_cast``, ``vote_close`` and ``vote_correct`` lock
 the vote row, so ballots and closing are serialised per vote.
 
+Events: the state-changing services raise ``LiveSession.version`` (where the
+meeting is conducted live) and send the new live state on commit
+(``sessions.live.events.state_changed``); ``ballot_cast`` sends the vote's
+progress on commit when it recorded a new ballot (``vote_progress``).
+
 Secret votes: the choice is added to the counters of the locked vote row and
 nowhere else; no log line, audit entry or return value names a person together
 with a choice. Nothing is logged per ballot for any kind of vote.
@@ -24,7 +29,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -38,13 +43,14 @@ from ..models import (
     Attendance,
     Ballot,
     ItemMinutes,
+    LiveSession,
     Meeting,
     Minutes,
     Vote,
     VoteCorrection,
     VoteParticipation,
 )
-from .minutes import present_at_item, refuse_if_signed
+from .minutes import is_present_at_item, present_at_item, refuse_if_signed
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +116,21 @@ def _lock_meeting(meeting: Meeting) -> Meeting:
 
 def _lock_vote(vote: Vote) -> Vote:
     return Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
+
+
+def live_changed(meeting: Meeting) -> None:
+    """Raise the live session's version (if the meeting has one) and send the
+    new live state on commit. Call inside the transaction that changed it."""
+    from ..live import events
+
+    LiveSession.objects.filter(meeting_id=meeting.pk).update(version=F("version") + 1)
+    events.state_changed(meeting)
+
+
+def _progress(vote: Vote) -> None:
+    from ..live import events
+
+    events.vote_progress(vote)
 
 
 # --- seats, presence, bias ----------------------------------------------------
@@ -266,7 +287,7 @@ def vote_open(
     may be open (``vote_already_open``). A secret vote only where the body's
     municipal code allows it (elections; NRW: on request of a fifth of the
     statutory members, ``secret_requested_by``). Locks the meeting row; emits
-    an audit-log entry.
+    an audit-log entry and, on commit, the live state (version raised).
     """
     meeting = agenda_item.meeting
     _require_conductor(actor, meeting)
@@ -293,6 +314,7 @@ def vote_open(
         legal_basis=code.majority_basis,
     )
     log(instance=meeting, action="wagtail.edit", user=actor, data={"vote": vote.pk})
+    live_changed(meeting)
     logger.info("vote %s opened on item %s (%s)", vote.pk, agenda_item.pk, kind)
     return vote
 
@@ -342,10 +364,13 @@ def _earlier(vote: Vote, person: Person, client_id: uuid.UUID):
 
 
 def _check_entitled(vote: Vote, person: Person) -> None:
+    """Refuse ``person``'s ballot unless they have a vote at the item now.
+
+    Per-person queries only: a ballot in a council of a hundred must not
+    load the whole attendance list and every seat."""
     item = vote.agenda_item
     meeting = vote.meeting
-    present = set(present_at_item(item))
-    if person.pk not in present:
+    if not is_present_at_item(item, person.pk):
         raise _refuse(
             _("You are not recorded as present. Check in with the clerk first."),
             "not_present",
@@ -355,16 +380,34 @@ def _check_entitled(vote: Vote, person: Person) -> None:
             _("You have declared bias on this item and take no part in the vote."),
             "biased",
         )
-    if person.pk in _regular_voters(meeting):
+    seats = _seats(meeting).filter(person=person)
+    if seats.filter(kind__in=VOTING_KINDS).exists():
         return
-    if person.pk in _deputies(meeting):
-        if person.pk in _standing_in(meeting, present):
+    if seats.filter(kind=Membership.Kind.DEPUTY).exists():
+        if _stands_in_now(item, person):
             return
         raise _refuse(
             _("As a deputy you can vote only while standing in for an absent member."),
             "deputy_not_standing_in",
         )
     raise _refuse(_("You have no vote in this committee."), "not_entitled")
+
+
+def _stands_in_now(item: AgendaItem, deputy: Person) -> bool:
+    """Whether the present ``deputy`` stands in for a voting member who is
+    absent at ``item`` (the rule of ``_standing_in``, for one person)."""
+    member = (
+        Attendance.objects.filter(
+            meeting_id=item.meeting_id,
+            person=deputy,
+            substitute_for__isnull=False,
+        )
+        .values_list("substitute_for", flat=True)
+        .first()
+    )
+    if member is None or is_present_at_item(item, member):
+        return False
+    return _seats(item.meeting).filter(person_id=member, kind__in=VOTING_KINDS).exists()
 
 
 def _add_to_counters(vote: Vote, choice: str) -> None:
@@ -385,7 +428,8 @@ def ballot_cast(
     returns the same confirmation (also after close); a second ballot with
     another id is refused (``already_voted``). Refused once the vote is
     closed (``vote_closed``). Locks the vote row. For a secret vote the choice
-    goes only into the vote's counters. Logs nothing per ballot.
+    goes only into the vote's counters. Logs nothing per ballot. Emits the
+    vote's progress (the count only) on commit, not for a retry.
     """
     try:
         client_id = uuid.UUID(str(client_id))
@@ -413,6 +457,7 @@ def ballot_cast(
             cast_at=timezone.now(),
         )
     _add_to_counters(vote, choice)
+    _progress(vote)
     return _confirmation(participation, vote)
 
 
@@ -481,7 +526,7 @@ def vote_close(*, actor, vote: Vote) -> Vote:
     the present voting members, applies the body's majority rule, writes
     counts (and, for a roll-call vote, each member's choice) into the item's
     minutes and sets the item's result. Locks the vote row; emits an
-    audit-log entry with the counts only.
+    audit-log entry with the counts only and, on commit, the live state.
     """
     _require_conductor(actor, vote.meeting)
     vote = _lock_vote(vote)
@@ -501,6 +546,7 @@ def vote_close(*, actor, vote: Vote) -> Vote:
         user=actor,
         data={"vote": vote.pk, "result": vote.result, **_counts(vote)},
     )
+    live_changed(vote.meeting)
     logger.info("vote %s closed: %s", vote.pk, vote.result)
     return vote
 
@@ -544,7 +590,8 @@ def vote_record_manual(
     Who: staff of the body or the meeting's chair, while the meeting runs or
     before the minutes are signed. Creates a closed open vote marked manual,
     a ``VoteCorrection`` with the reason, and writes the result into the
-    minutes like ``vote_close``. Locks the meeting row.
+    minutes like ``vote_close``. Locks the meeting row; emits the live state
+    on commit.
     """
     meeting = agenda_item.meeting
     _require_conductor(actor, meeting)
@@ -586,6 +633,7 @@ def vote_record_manual(
         user=actor,
         data={"vote": vote.pk, "manual": True, **_counts(vote)},
     )
+    live_changed(meeting)
     return vote
 
 
@@ -598,7 +646,8 @@ def vote_correct(
     Who: staff of the body or the meeting's chair, before the minutes are
     signed (afterwards: ``minutes_correct``). Not for roll-call votes, whose
     counts follow the named ballots. Keeps old and new counts, recomputes the
-    result and rewrites the minutes. Locks the vote row.
+    result and rewrites the minutes. Locks the vote row; emits the live state
+    on commit.
     """
     _require_conductor(actor, vote.meeting)
     reason = _check_manual(actor, yes, no, abstain, reason)
@@ -632,4 +681,5 @@ def vote_correct(
         user=actor,
         data={"vote": vote.pk, "correction": correction.pk, **_counts(vote)},
     )
+    live_changed(vote.meeting)
     return correction
