@@ -1,7 +1,8 @@
 """ASGI entry point: HTTP through Django, websockets through Channels.
 
-Live-session websocket routes are added by ``sessions`` (see later issues);
-the router is in place so that one server process serves both.
+Websockets: the live-session screens (``sessions.routing``: staff, member,
+projector) and the public live view (``publicportal.live``), behind the origin
+check (``ALLOWED_HOSTS``) and the session login.
 """
 
 import os
@@ -27,17 +28,22 @@ from publicportal.cache import PortalPageCache  # noqa: E402
 # Anonymous portal pages are answered from the page cache before Django.
 django_asgi_app = PortalPageCache(django_asgi_app)
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from publicportal.live import (  # noqa: E402
+    websocket_urlpatterns as public_websocket_urlpatterns,
+)
+from sessions.live.db import auth_middleware_stack  # noqa: E402
 from sessions.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            auth_middleware_stack(
+                URLRouter(websocket_urlpatterns + public_websocket_urlpatterns)
+            )
         ),
     }
 )

@@ -43,6 +43,7 @@ def database_config() -> dict:
     if url:
         # No persistent connections: under ASGI every request may run in another
         # thread, and kept connections pile up until PostgreSQL refuses more.
+        # (Websocket consumers keep theirs: sessions/live/consumers.py.)
         config = dj_database_url.parse(url, conn_max_age=0)
         if "postgresql" in config["ENGINE"]:
             # JIT compilation costs more than it saves on the short queries of
@@ -68,7 +69,28 @@ def channel_layers_config() -> dict:
         return {
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [url], "prefix": "gremienportal"},
+                "CONFIG": {
+                    "hosts": [
+                        {
+                            "address": url,
+                            # channels-redis waits for messages with BZPOPMIN
+                            # for 5 s; redis-py's default socket timeout is
+                            # also 5 s, so idle consumers died of read
+                            # timeouts (channels_redis#422).
+                            "socket_timeout": 30,
+                            "socket_connect_timeout": 5,
+                            # Connect and disconnect storms of a full room
+                            # (hundreds of screens) need more than 100.
+                            "max_connections": 1000,
+                        }
+                    ],
+                    "prefix": "gremienportal",
+                    # The capacity applies per Redis list, and all channels of
+                    # one server process share one list: with the default of
+                    # 100, a broadcast to a room of 600 screens dropped the
+                    # messages of a whole process.
+                    "capacity": 10_000,
+                },
             }
         }
     return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

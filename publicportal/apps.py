@@ -9,8 +9,10 @@ class PublicPortalConfig(AppConfig):
     def ready(self):
         from sessions.pdf.selection import register_public_rules
 
-        from . import cache, packs, signals
+        from . import cache, live, packs, signals
 
         signals.connect()
         cache.connect_signals()
         register_public_rules(packs.VisibilityRules())
+        # The public audience of live sessions, built through visibility.
+        live.register()

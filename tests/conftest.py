@@ -26,3 +26,13 @@ def pytest_collection_modifyitems(config, items):
     and with an event loop in the main thread (``async_to_sync`` refuses
     to run there)."""
     items.sort(key=lambda item: item.nodeid.startswith("tests/browser/"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_live_snapshots():
+    """Connect snapshots are cached per process by meeting id, and ids come
+    again in the next test's database."""
+    from sessions.live import cache
+
+    cache.clear()
+    yield
