@@ -1,9 +1,11 @@
-"""The member pack outside the admin, for council members:
-``/mappe/<meeting>/mitglieder.pdf`` (until the member portal has its own
+"""Member downloads outside the admin, for council members: the member pack
+``/mappe/<meeting>/mitglieder.pdf`` and the meeting's files
+``/mappe/<meeting>/dateien/<file>/`` (until the member portal has its own
 pages, issue 8). Included by ``config/urls.py``."""
 
 from django.urls import path
 
+from .. import member_files
 from . import views
 
 urlpatterns = [
@@ -11,5 +13,10 @@ urlpatterns = [
         "<int:meeting_pk>/mitglieder.pdf",
         views.member_download,
         name="packs_member_download",
+    ),
+    path(
+        "<int:meeting_pk>/dateien/<int:file_pk>/",
+        member_files.member_file,
+        name="member_file",
     ),
 ]
