@@ -18,6 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("mappe/", include("sessions.packs.member_urls")),
+    path("live/", include("sessions.live.urls")),
     # OParl 1.1, read-only: one address for every language (JSON, no UI).
     path("oparl/v1.1/", include("publicportal.api.urls")),
 ]

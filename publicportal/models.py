@@ -77,6 +77,13 @@ class PortalHomePage(RoutablePageMixin, Page):
 
         return meetings.meeting_detail(request, self, slug)
 
+    # Not kept by the page cache: the view marks its answer private.
+    @path("sitzungen/<slug:slug>/live/", name="meeting_live")
+    def meeting_live_route(self, request, slug):
+        from .views import live
+
+        return live.meeting_live(request, self, slug)
+
     # The meeting's generated PDFs (German file names, as the addresses).
     @re_path(r"^sitzungen/(?P<slug>[\w-]+)/sitzungsmappe\.pdf/?$", name="meeting_pack")
     def meeting_pack_route(self, request, slug):

@@ -57,6 +57,15 @@ class MeetingIndexView(ScopedIndexView):
                 priority=16,
             )
         )
+        if instance.state in (Meeting.State.INVITED, Meeting.State.RUNNING):
+            buttons.append(
+                MenuItem(
+                    _("Live console"),
+                    url=reverse("live_staff", args=[instance.pk]),
+                    icon_name="desktop",
+                    priority=18,
+                )
+            )
         buttons.append(
             MenuItem(
                 _("Minutes"),
