@@ -22,6 +22,7 @@ Screens and who may open them:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -43,7 +44,7 @@ from .. import access
 from ..models import AgendaItem, Meeting, SpeakerRequest, Vote
 from ..services import live as live_services
 from ..services import voting
-from . import cache, events, snapshot
+from . import cache, events, fanout, snapshot
 from .db import db_call
 from .throttle import TokenBucket
 
@@ -125,14 +126,21 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if not allowed:
             await self.close(code=FORBIDDEN_CLOSE)
             return
+        self.outbox = asyncio.Queue(maxsize=fanout.OUTBOX_LIMIT)
+        self.writer = asyncio.get_running_loop().create_task(
+            fanout.write_outbox(self, self.send)
+        )
         name = events.group(self.meeting_id, self.audience)
-        await self.channel_layer.group_add(name, self.channel_name)
+        await fanout.relay().join(name, self)
         self.groups_joined.append(name)
         await self.send_snapshot()
 
     async def disconnect(self, code: int) -> None:
         for name in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(name, self.channel_name)
+            await fanout.relay().leave(name, self)
+        writer = getattr(self, "writer", None)
+        if writer is not None:
+            writer.cancel()
 
     def authorize(self) -> bool:
         """Runs in a worker thread: may the user open this screen?"""
@@ -170,13 +178,6 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return True
 
     # outgoing -----------------------------------------------------------------
-
-    async def live_message(self, event: dict) -> None:
-        """A broadcast from :mod:`.events`: forward it unchanged."""
-        text = event.get("text")
-        if text is None:
-            text = json.dumps(event["payload"], ensure_ascii=False)
-        await self.send(text_data=text)
 
     async def send_snapshot(self) -> None:
         for payload in await db_call(self.snapshot)():

@@ -46,7 +46,8 @@ AUDIENCES = (STAFF, MEMBERS, PROJECTOR, PUBLIC)
 #: Audiences that see the non-public part.
 INTERNAL = (STAFF, MEMBERS, PROJECTOR)
 
-#: The ``type`` of channel-layer messages; consumers handle ``live_message``.
+#: The ``type`` of channel-layer messages; the relay of each process
+#: (:mod:`.fanout`) receives them and hands ``text`` to its screens.
 LAYER_TYPE = "live.message"
 
 
@@ -116,7 +117,9 @@ async def _send_all(messages: list[tuple[str, dict]]) -> None:
         return
     for name, message in messages:
         try:
-            await layer.group_send(name, message)
+            # The relay of each process hands it to that process's screens
+            # of the group (sessions.live.fanout).
+            await layer.group_send(name, {**message, "group": name})
         except Exception:  # one failing group must not stop the others
             logger.exception("live: sending to %s failed", name)
 

@@ -246,7 +246,7 @@ def _persons(meeting: Meeting, extra: set[int]) -> dict[str, str]:
     return {
         str(person.pk): person.name
         for person in Person.objects.filter(pk__in=ids).only(
-            "pk", "given_name", "family_name"
+            "pk", "title", "given_name", "affix", "family_name"
         )
     }
 

@@ -21,10 +21,10 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.db import connections
 
 from config.asgi import application
 from sessions.live import events, throttle
+from sessions.live.db import close_connections
 from sessions.models import Attendance, Vote, VoteParticipation
 from sessions.services.agenda import agenda_item_add
 from sessions.services.lifecycle import meeting_create
@@ -244,10 +244,10 @@ def lw(clock):
 
 @pytest.fixture(autouse=True)
 async def close_worker_connections():
-    """Close the database connection of the worker thread the consumers ran
-    in, so PostgreSQL can drop the test database afterwards."""
+    """Close the database connections the consumers' workers keep, so
+    PostgreSQL can drop the test database afterwards."""
     yield
-    await database_sync_to_async(connections.close_all)()
+    await database_sync_to_async(close_connections)()
     layer = get_channel_layer()
     if hasattr(layer, "close_pools"):  # Redis: no connection outlives the loop
         await layer.close_pools()
