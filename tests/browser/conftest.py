@@ -82,3 +82,81 @@ def public_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+class AsgiLiveServer:
+    """The project's ASGI application (HTTP and websockets) served by uvicorn
+    in a thread of the test process, on a free port of 127.0.0.1.
+
+    It shares the test database with the test (SQLite's shared in-memory test
+    database, or PostgreSQL) and the in-memory channel layer with the
+    services the test calls. ``stop()`` ends it, and a new ``start()`` on the
+    same port is a server restart."""
+
+    def __init__(self):
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://localhost:{self.port}"
+        self.server = None
+        self.thread = None
+
+    def _application(self):
+        from channels.routing import ProtocolTypeRouter
+        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+        from django.core.asgi import get_asgi_application
+
+        from config.asgi import application
+
+        return ProtocolTypeRouter(
+            {
+                "http": ASGIStaticFilesHandler(get_asgi_application()),
+                "websocket": application.application_mapping["websocket"],
+            }
+        )
+
+    def start(self) -> None:
+        import threading
+        import time
+
+        import uvicorn
+
+        config = uvicorn.Config(
+            self._application(),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            ws="websockets-sansio",
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        from sessions.live.db import close_connections
+
+        if self.server is not None:
+            self.server.should_exit = True
+            self.thread.join(timeout=15)
+            self.server = None
+        # The consumers' workers keep their connections; close them so that
+        # PostgreSQL can drop the test database.
+        close_connections()
+
+
+@pytest.fixture
+def asgi_server(transactional_db, settings):
+    """A running ASGI server (websockets included) for live-session tests."""
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+    server = AsgiLiveServer()
+    server.start()
+    yield server
+    server.stop()
