@@ -7,43 +7,17 @@ import uuid
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
-from django.db import connections
 
-from tests.sessions.test_live_consumers import (  # the shared helpers
-    MARKER,
-    Screen,
-    live_world,
-    reset_live,
-)
+from tests.sessions import test_live_consumers as live
+from tests.sessions.test_live_consumers import MARKER, Screen
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-@pytest.fixture
-def clock(monkeypatch):
-    from tests.sessions.agenda_factories import Clock
-
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def lw(clock):
-    reset_live()
-    world = live_world(clock)
-    yield world
-    reset_live()
-
-
-@pytest.fixture(autouse=True)
-async def close_worker_connections():
-    """Close the database connection of the worker thread the consumers ran
-    in, so PostgreSQL can drop the test database afterwards."""
-    yield
-    await database_sync_to_async(connections.close_all)()
-    layer = get_channel_layer()
-    if hasattr(layer, "close_pools"):  # Redis: no connection outlives the loop
-        await layer.close_pools()
+# The consumer tests' fixtures: the live world, and closing the consumers'
+# database connections afterwards.
+clock = live.clock
+lw = live.lw
+close_worker_connections = live.close_worker_connections
 
 
 async def test_public_screen_gets_nothing_of_a_non_public_item(lw):
@@ -115,7 +89,6 @@ async def test_public_screen_gets_nothing_of_a_non_public_item(lw):
 
 async def test_non_public_meeting_has_no_public_screen(lw):
     lw.meeting.public = False
-    from channels.db import database_sync_to_async
 
     await database_sync_to_async(lw.meeting.save)(update_fields=["public"])
     assert await Screen(lw.meeting.pk, "public").refused() == 4403
