@@ -349,7 +349,12 @@ def _confirmation(participation: VoteParticipation, vote: Vote) -> BallotConfirm
 
 def _earlier(vote: Vote, person: Person, client_id: uuid.UUID):
     """The confirmation of a retried ballot, or a refusal of a second one."""
-    mine = VoteParticipation.objects.filter(vote=vote, person=person).first()
+    rows = list(
+        VoteParticipation.objects.filter(vote=vote).filter(
+            Q(person=person) | Q(client_id=client_id)
+        )
+    )
+    mine = next((row for row in rows if row.person_id == person.pk), None)
     if mine is not None:
         if mine.client_id == client_id:
             return _confirmation(mine, vote)
@@ -357,7 +362,7 @@ def _earlier(vote: Vote, person: Person, client_id: uuid.UUID):
             _("You have already voted in this vote. A ballot cannot be changed."),
             "already_voted",
         )
-    if VoteParticipation.objects.filter(vote=vote, client_id=client_id).exists():
+    if rows:
         raise _refuse(
             _("This ballot id is already in use. Reload the page and vote again."),
             "client_id_taken",

@@ -122,6 +122,10 @@ class AsgiLiveServer:
         import time
 
         import uvicorn
+        from channels.layers import channel_layers
+
+        # A fresh channel layer for the server's event loop (see ``stop``).
+        channel_layers.backends.clear()
 
         config = uvicorn.Config(
             self._application(),
@@ -141,6 +145,8 @@ class AsgiLiveServer:
             time.sleep(0.02)
 
     def stop(self) -> None:
+        from channels.layers import channel_layers
+
         from sessions.live.db import close_connections
 
         if self.server is not None:
@@ -150,6 +156,10 @@ class AsgiLiveServer:
         # The consumers' workers keep their connections; close them so that
         # PostgreSQL can drop the test database.
         close_connections()
+        # The Redis channel layer belongs to the event loop that received on
+        # it first; a restarted server (a new loop in this same process) needs
+        # a new one. A real restart is a new process and starts afresh anyway.
+        channel_layers.backends.clear()
 
 
 @pytest.fixture
