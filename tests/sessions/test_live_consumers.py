@@ -26,6 +26,7 @@ from config.asgi import application
 from sessions.live import events, throttle
 from sessions.live.db import close_connections
 from sessions.models import Attendance, Vote, VoteParticipation
+from sessions.services import voting
 from sessions.services.agenda import agenda_item_add
 from sessions.services.lifecycle import meeting_create
 from sessions.services.live import live_start
@@ -127,7 +128,9 @@ def reset_live() -> None:
     progress windows."""
     events._bound["loop"] = None
     events._bound["tail"] = None
-    throttle.progress.reset()
+    throttle.reset()
+    events.forget_publicity()
+    voting.forget_compiled()
 
 
 class Screen:
@@ -173,6 +176,9 @@ class Screen:
         return message
 
     async def wait(self, predicate, timeout: float = 5.0) -> dict:
+        """The next message matching ``predicate``. Others read meanwhile
+        are kept for later waits: a broadcast sent on commit may arrive
+        before the reply to the action that caused it."""
         for index, message in enumerate(self.pending):
             if predicate(message):
                 del self.pending[: index + 1]
@@ -189,10 +195,11 @@ class Screen:
                 raise AssertionError(f"{self.path}: closed ({self.closed_code})")
             if predicate(message):
                 return message
+            self.pending.append(message)
 
     async def drain(self, quiet: float = 0.3) -> list[dict]:
         """Read until nothing arrives for ``quiet`` seconds."""
-        got = []
+        got, self.pending = self.pending, []
         while True:
             try:
                 message = await self._next(quiet)
