@@ -30,9 +30,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fresh_live_snapshots():
-    """Connect snapshots are cached per process by meeting id, and ids come
-    again in the next test's database."""
-    from sessions.live import cache
+    """Connect snapshots, the publicity of votes and compiled ballot queries
+    are kept per process by id, and ids come again in the next test's
+    database."""
+    from sessions.live import cache, events
+    from sessions.services import voting
 
     cache.clear()
+    events.forget_publicity()
+    voting.forget_compiled()
     yield

@@ -493,8 +493,8 @@ def member_actions(consumer: LiveConsumer) -> dict[str, Callable[[dict], dict]]:
     user = consumer.user
 
     def ballot_cast(params):
-        meeting = consumer.meeting()
-        vote = Vote.objects.get(pk=_int(params, "vote"), meeting=meeting)
+        # A reference: the service reads the vote, of this meeting only.
+        vote = Vote(pk=_int(params, "vote"), meeting_id=consumer.meeting_id)
         choice = _str(params, "choice", limit=20)
         client_id = _str(params, "client_id", limit=64)
         confirmation = voting.ballot_cast(

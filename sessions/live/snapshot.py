@@ -14,7 +14,6 @@ only once a vote is closed; the roll call only for a closed named vote.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 
@@ -297,12 +296,7 @@ def build(meeting: Meeting, audience: str) -> dict:
 def _can_vote_reason(meeting: Meeting, item: AgendaItem | None, person: Person):
     if item is None:
         return "no_item"
-    probe = Vote(meeting=meeting, agenda_item=item)
-    try:
-        voting._check_entitled(probe, person)
-    except ValidationError as error:
-        return error.code
-    return None
+    return voting.entitlement_refusal(Vote(meeting=meeting, agenda_item=item), person)
 
 
 def ballot_of(vote: Vote | None, person: Person) -> dict | None:

@@ -87,6 +87,16 @@ class Vote(models.Model):
     votes_yes = models.PositiveSmallIntegerField(_("yes"), default=0)
     votes_no = models.PositiveSmallIntegerField(_("no"), default=0)
     votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+    revision = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Raised when a declaration of bias changes who may vote while the "
+            "vote is open; a ballot counts only at the revision it was "
+            "checked against."
+        ),
+    )
     entitled = models.PositiveSmallIntegerField(
         _("members entitled to vote"),
         null=True,

@@ -24,7 +24,7 @@ nothing for the public: public payloads go through
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -51,10 +51,10 @@ from .minutes import (
 from .voting import (
     BallotConfirmation,
     _biased,
-    _check_entitled,
     _confirmation,
     _require_conductor,
     _voters_present,
+    entitlement_refusal,
     live_changed,
 )
 
@@ -517,6 +517,10 @@ def bias_declare(
         )
     item_minutes, _created = ItemMinutes.objects.get_or_create(agenda_item=agenda_item)
     item_minutes.biased.add(person)
+    # Ballots checked before this declaration must be checked again.
+    Vote.objects.filter(pk__in=[v.pk for v in open_votes]).update(
+        revision=F("revision") + 1
+    )
     log(instance=item_minutes, action="wagtail.edit", user=actor, data={"bias": True})
     _changed(None, locked)
     return item_minutes
@@ -866,8 +870,4 @@ def can_vote_reason(vote: Vote | None, person: Person) -> str | None:
         return "no_vote"
     if not vote.is_open:
         return "vote_closed"
-    try:
-        _check_entitled(vote, person)
-    except ValidationError as error:
-        return error.code
-    return None
+    return entitlement_refusal(vote, person)

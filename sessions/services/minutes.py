@@ -408,30 +408,25 @@ def present_at_item(agenda_item: AgendaItem) -> dict[int, Person]:
     Present at the meeting and, where recorded, arrived before or at this item
     and not left before it (by the items' order).
     """
-    rows = _present_rows(agenda_item).select_related("person")
-    return {
-        row.person_id: row.person
-        for row in rows
-        if _present_during(row, agenda_item.order)
-    }
+    rows = attendance_at_item(agenda_item).select_related("person")
+    return {row.person_id: row.person for row in rows}
 
 
 def is_present_at_item(agenda_item: AgendaItem, person_id: int) -> bool:
     """Whether one person was present at ``agenda_item`` (one small query,
     for checks per person such as a ballot)."""
-    row = _present_rows(agenda_item).filter(person_id=person_id).first()
-    return row is not None and _present_during(row, agenda_item.order)
+    return attendance_at_item(agenda_item).filter(person_id=person_id).exists()
 
 
-def _present_rows(agenda_item: AgendaItem):
+def attendance_at_item(agenda_item: AgendaItem):
+    """The attendance rows of the persons present at ``agenda_item`` (the rule
+    of :func:`present_at_item` as a queryset, for subqueries)."""
+    order = agenda_item.order
     return Attendance.objects.filter(
-        meeting_id=agenda_item.meeting_id, status=Attendance.Status.PRESENT
-    ).select_related("arrived_before", "left_after")
-
-
-def _present_during(row: Attendance, order: int) -> bool:
-    return (row.arrived_before is None or row.arrived_before.order <= order) and (
-        row.left_after is None or row.left_after.order >= order
+        Q(arrived_before__isnull=True) | Q(arrived_before__order__lte=order),
+        Q(left_after__isnull=True) | Q(left_after__order__gte=order),
+        meeting_id=agenda_item.meeting_id,
+        status=Attendance.Status.PRESENT,
     )
 
 

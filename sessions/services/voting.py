@@ -12,8 +12,9 @@ Who may call:
 Locking: ``vote_open`` locks the meeting row (one open vote per meeting, also a
 database constraint); ``vote_close`` and ``vote_correct`` lock the vote row
 first; ``ballot_cast`` checks without locks and takes the vote row's lock
-last, when it raises the counter of the still open vote, so a ballot is
-wholly before or wholly after a close.
+last, when it raises the counter of the vote if it is still open and at the
+revision the ballot was checked against (``bias_declare`` raises it), so a
+ballot is wholly before or wholly after a close or a declaration of bias.
 
 Events: the state-changing services raise ``LiveSession.version`` (where the
 meeting is conducted live) and send the new live state on commit
@@ -26,17 +27,20 @@ with a choice. Nothing is logged per ballot for any kind of vote.
 """
 
 import logging
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from gremien.access import require_body_access
+from gremien.compiled import CompiledQuery
 from gremien.models import Membership, Person
 from gremien.rules import QuorumResult, get_code
 
@@ -52,7 +56,12 @@ from ..models import (
     VoteCorrection,
     VoteParticipation,
 )
-from .minutes import is_present_at_item, present_at_item, refuse_if_signed
+from .minutes import (
+    attendance_at_item,
+    is_present_at_item,
+    present_at_item,
+    refuse_if_signed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -129,10 +138,10 @@ def live_changed(meeting: Meeting) -> None:
     events.state_changed(meeting)
 
 
-def _progress(vote: Vote) -> None:
+def _progress(vote: Vote, *, voters: int | None = None) -> None:
     from ..live import events
 
-    events.vote_progress(vote)
+    events.vote_progress(vote, voters=voters)
 
 
 # --- seats, presence, bias ----------------------------------------------------
@@ -165,12 +174,14 @@ def _deputies(meeting: Meeting) -> set[int]:
     )
 
 
+def _bias_rows(agenda_item: AgendaItem):
+    return ItemMinutes.biased.through.objects.filter(
+        itemminutes__agenda_item=agenda_item
+    )
+
+
 def _biased(agenda_item: AgendaItem) -> set[int]:
-    return set(
-        ItemMinutes.objects.filter(agenda_item=agenda_item).values_list(
-            "biased", flat=True
-        )
-    ) - {None}
+    return set(_bias_rows(agenda_item).values_list("person_id", flat=True))
 
 
 def _standing_in(meeting: Meeting, present: set[int]) -> dict[int, int]:
@@ -347,6 +358,13 @@ def _confirmation(participation: VoteParticipation, vote: Vote) -> BallotConfirm
     )
 
 
+def _refuse_already_voted() -> ValidationError:
+    return _refuse(
+        _("You have already voted in this vote. A ballot cannot be changed."),
+        "already_voted",
+    )
+
+
 def _earlier(vote: Vote, person: Person, client_id: uuid.UUID):
     """The confirmation of a retried ballot, or a refusal of a second one."""
     rows = list(
@@ -358,10 +376,7 @@ def _earlier(vote: Vote, person: Person, client_id: uuid.UUID):
     if mine is not None:
         if mine.client_id == client_id:
             return _confirmation(mine, vote)
-        raise _refuse(
-            _("You have already voted in this vote. A ballot cannot be changed."),
-            "already_voted",
-        )
+        raise _refuse_already_voted()
     if rows:
         raise _refuse(
             _("This ballot id is already in use. Reload the page and vote again."),
@@ -370,28 +385,60 @@ def _earlier(vote: Vote, person: Person, client_id: uuid.UUID):
     return None
 
 
-def _check_entitled(vote: Vote, person: Person) -> None:
-    """Refuse ``person``'s ballot unless they have a vote at the item now.
-
-    Per-person queries only: a ballot in a council of a hundred must not
-    load the whole attendance list and every seat."""
+def _with_ballot_facts(persons, vote: Vote):
+    """``persons`` annotated with everything the ballot rules need: present
+    at the vote's item, biased on it, a voting or a deputy's seat, and (for
+    a saved vote) its state and revision and an earlier participation (its
+    id and client id). The rules of :func:`_voters_present` and
+    :func:`_biased`, for one person."""
     item = vote.agenda_item
-    meeting = vote.meeting
-    if not is_present_at_item(item, person.pk):
+    seats = _seats(vote.meeting).filter(person=OuterRef("pk"))
+    facts = {
+        "present": Exists(attendance_at_item(item).filter(person=OuterRef("pk"))),
+        "biased": Exists(_bias_rows(item).filter(person=OuterRef("pk"))),
+        "voting_seat": Exists(seats.filter(kind__in=VOTING_KINDS)),
+        "deputy_seat": Exists(seats.filter(kind=Membership.Kind.DEPUTY)),
+    }
+    if vote.pk is not None:
+        earlier = VoteParticipation.objects.filter(vote=vote, person=OuterRef("pk"))
+        this_vote = Vote.objects.filter(pk=vote.pk)
+        facts["vote_state"] = Subquery(this_vote.values("state"))
+        facts["vote_revision"] = Subquery(this_vote.values("revision"))
+        facts["earlier_id"] = Subquery(earlier.values("pk")[:1])
+        facts["earlier_client_id"] = Subquery(earlier.values("client_id")[:1])
+    return persons.annotate(**facts)
+
+
+def entitlement_refusal(vote: Vote, person: Person) -> str | None:
+    """The code with which ``ballot_cast`` would refuse ``person`` at the
+    vote's item for lack of entitlement (``not_present``, ``biased``,
+    ``deputy_not_standing_in``, ``not_entitled``), or ``None``. ``vote`` may
+    be unsaved, carrying only its meeting and item."""
+    persons = Person.objects.filter(pk=person.pk)
+    facts = _with_ballot_facts(persons, vote).values(
+        "id", "present", "biased", "voting_seat", "deputy_seat"
+    )
+    try:
+        _refuse_unless_entitled(vote.agenda_item, facts.get())
+    except ValidationError as error:
+        return error.code
+    return None
+
+
+def _refuse_unless_entitled(item: AgendaItem, facts: dict) -> None:
+    """Refuse the ballot of a person (``facts`` of :func:`_with_ballot_facts`
+    with ``id``) unless they have a vote at ``item`` now."""
+    if not facts["present"]:
         raise _refuse(
             _("You are not recorded as present. Check in with the clerk first."),
             "not_present",
         )
-    if person.pk in _biased(item):
-        raise _refuse(
-            _("You have declared bias on this item and take no part in the vote."),
-            "biased",
-        )
-    seats = _seats(meeting).filter(person=person)
-    if seats.filter(kind__in=VOTING_KINDS).exists():
+    if facts["biased"]:
+        raise _refuse_biased()
+    if facts["voting_seat"]:
         return
-    if seats.filter(kind=Membership.Kind.DEPUTY).exists():
-        if _stands_in_now(item, person):
+    if facts["deputy_seat"]:
+        if _stands_in_now(item, facts["id"]):
             return
         raise _refuse(
             _("As a deputy you can vote only while standing in for an absent member."),
@@ -400,13 +447,20 @@ def _check_entitled(vote: Vote, person: Person) -> None:
     raise _refuse(_("You have no vote in this committee."), "not_entitled")
 
 
-def _stands_in_now(item: AgendaItem, deputy: Person) -> bool:
-    """Whether the present ``deputy`` stands in for a voting member who is
+def _refuse_biased() -> ValidationError:
+    return _refuse(
+        _("You have declared bias on this item and take no part in the vote."),
+        "biased",
+    )
+
+
+def _stands_in_now(item: AgendaItem, deputy_id: int) -> bool:
+    """Whether the present deputy stands in for a voting member who is
     absent at ``item`` (the rule of ``_standing_in``, for one person)."""
     member = (
         Attendance.objects.filter(
             meeting_id=item.meeting_id,
-            person=deputy,
+            person_id=deputy_id,
             substitute_for__isnull=False,
         )
         .values_list("substitute_for", flat=True)
@@ -417,36 +471,141 @@ def _stands_in_now(item: AgendaItem, deputy: Person) -> bool:
     return _seats(item.meeting).filter(person_id=member, kind__in=VOTING_KINDS).exists()
 
 
-def _count_in(vote: Vote, choice: str) -> bool:
-    """Add the choice to the counters of the still open vote; this takes the
-    vote's row lock, held until commit. False if the vote was closed."""
-    field = f"votes_{choice}"
-    updated = Vote.objects.filter(pk=vote.pk, state=Vote.State.OPEN).update(
-        **{field: F(field) + 1}
+# --- the ballot's queries, compiled once per vote -----------------------------
+
+#: Seconds a vote's compiled ballot queries are reused (they carry the
+#: meeting's organizations and day: a seat changed meanwhile counts after
+#: this long at most).
+COMPILED_SECONDS = 2.0
+#: An id no row has, standing for the user or person of the ballot.
+_PLACEHOLDER = -7_041_987
+
+
+@dataclass(frozen=True)
+class _BallotQueries:
+    vote: Vote  # kind, meeting (with body) and item; never its state
+    facts: CompiledQuery  # by user id: the person and the ballot facts
+    voters: int  # who may vote at the item (when compiled): "all have voted"
+
+
+_compiled: dict[tuple, tuple[float, _BallotQueries]] = {}
+_compiled_lock = threading.Lock()
+
+
+def _ballot_queries(vote: Vote) -> _BallotQueries:
+    """The ballot queries of ``vote`` (a reference with ``pk`` and
+    ``meeting_id``), compiled at most ``COMPILED_SECONDS`` ago."""
+    key = (vote.pk, vote.meeting_id)
+    now = time.monotonic()
+    with _compiled_lock:
+        known = _compiled.get(key)
+    if known is not None and now - known[0] < COMPILED_SECONDS:
+        return known[1]
+    vote = Vote.objects.select_related("meeting", "agenda_item").get(
+        pk=vote.pk, meeting_id=vote.meeting_id
     )
-    if updated:
-        vote.refresh_from_db(fields=["votes_yes", "votes_no", "votes_abstain"])
-    return bool(updated)
+    persons = Person.objects.alive().filter(
+        user_id=_PLACEHOLDER, body_id=vote.meeting.body_id
+    )
+    facts = _with_ballot_facts(persons, vote).values(
+        "id",
+        "present",
+        "biased",
+        "voting_seat",
+        "deputy_seat",
+        "vote_state",
+        "vote_revision",
+        "earlier_id",
+        "earlier_client_id",
+    )
+    queries = _BallotQueries(
+        vote=vote,
+        facts=CompiledQuery(facts.order_by("pk")[:1], _PLACEHOLDER),
+        voters=len(_voters_present(vote.agenda_item) - _biased(vote.agenda_item)),
+    )
+    with _compiled_lock:
+        if len(_compiled) > 64:
+            _compiled.clear()
+        _compiled[key] = (now, queries)
+    return queries
 
 
-def _participate(
-    vote: Vote, person: Person, client_id: uuid.UUID
-) -> VoteParticipation | BallotConfirmation:
-    """The participation row; on a concurrent ballot of the same person (or
-    with the same client id) the outcome of the one that committed first."""
-    try:
-        with transaction.atomic():
-            return VoteParticipation.objects.create(
-                vote=vote, person=person, client_id=client_id
-            )
-    except IntegrityError:
-        earlier = _earlier(vote, person, client_id)
-        if earlier is None:  # the other one was rolled back meanwhile
-            raise
-        return earlier
+def forget_compiled() -> None:
+    """Drop the compiled ballot queries (tests: ids come again)."""
+    with _compiled_lock:
+        _compiled.clear()
+
+
+def _count_in(actor, queries: _BallotQueries, facts: dict, choice: str) -> None:
+    """Add the choice to the counters of the vote if it is still open and at
+    the revision the ballot was checked against. The update takes the vote's
+    row lock until commit, and is the last statement before it: ballots
+    queue on this lock, so nothing else runs while it is held. A
+    ``vote_close`` or ``bias_declare`` locks the vote first and changes its
+    state or revision: a ballot checked before is then checked again."""
+    field = f"votes_{choice}"
+    for _attempt in range(3):
+        updated = Vote.objects.filter(
+            pk=queries.vote.pk,
+            state=Vote.State.OPEN,
+            revision=facts["vote_revision"],
+        ).update(**{field: F(field) + 1})
+        if updated:
+            return
+        facts = queries.facts.first(actor.pk)
+        if facts["vote_state"] != Vote.State.OPEN:
+            raise _refuse(_("The vote is closed; no more ballots."), "vote_closed")
+        _refuse_unless_entitled(queries.vote.agenda_item, facts)
+    raise _refuse(
+        _("The vote changed while your ballot was recorded. Please vote again."),
+        "vote_changed",
+    )
 
 
 @transaction.atomic
+def _cast(actor, vote: Vote, choice: str, client_id: uuid.UUID) -> BallotConfirmation:
+    queries = _ballot_queries(vote)
+    vote = queries.vote
+    facts = None
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        facts = queries.facts.first(actor.pk)
+    if facts is None:
+        raise PermissionDenied(_("Only members of the committee can vote."))
+    person_id = facts["id"]
+    if facts["earlier_id"] is not None:
+        if uuid.UUID(str(facts["earlier_client_id"])) == client_id:
+            earlier = VoteParticipation(
+                pk=uuid.UUID(str(facts["earlier_id"])),
+                vote=vote,
+                person_id=person_id,
+                client_id=client_id,
+            )
+            return _confirmation(earlier, vote)
+        raise _refuse_already_voted()
+    if facts["vote_state"] != Vote.State.OPEN:
+        raise _refuse(_("The vote is closed; no more ballots."), "vote_closed")
+    _refuse_unless_entitled(vote.agenda_item, facts)
+    participation = VoteParticipation.objects.create(
+        vote=vote, person_id=person_id, client_id=client_id
+    )
+    if vote.kind != Vote.Kind.SECRET:
+        Ballot.objects.create(
+            participation=participation,
+            vote=vote,
+            person_id=person_id,
+            choice=choice,
+            cast_at=timezone.now(),
+        )
+    _count_in(actor, queries, facts, choice)
+    _progress(vote, voters=queries.voters)
+    return BallotConfirmation(
+        vote_id=vote.pk,
+        receipt=participation.pk,
+        client_id=client_id,
+        choice=None if vote.kind == Vote.Kind.SECRET else choice,
+    )
+
+
 def ballot_cast(
     *, actor, vote: Vote, choice: str, client_id: uuid.UUID | str
 ) -> BallotConfirmation:
@@ -459,14 +618,23 @@ def ballot_cast(
     another id is refused (``already_voted``). Refused once the vote is
     closed (``vote_closed``). For a secret vote the choice goes only into the
     vote's counters. Logs nothing per ballot. Emits the vote's progress (the
-    count only) on commit, not for a retry.
+    count only) on commit, not for a retry. ``vote`` may be an unsaved
+    ``Vote(pk=…, meeting_id=…)``: it is read again, from that meeting only.
+
+    Four statements in one transaction, no savepoint: the person with all
+    facts the rules need (the vote's state and revision included), compiled
+    once per vote (:func:`_ballot_queries`); the participation; the ballot
+    (not for a secret vote); the counter.
 
     Locking: the checks run without locks (ballots of different members go
     on in parallel); one ballot per member is the participation's unique
-    constraint; the counters are raised last, which takes the vote's row
+    constraint (a concurrent ballot of the same member, or with the same
+    client id, fails on it and gets the outcome of the one that committed);
+    the counters are raised last, only while the vote is open and at the
+    revision checked (see :func:`_count_in`), which takes the vote's row
     lock until commit, so a ``vote_close`` or ``bias_declare`` (which lock
-    it first) is either wholly before or wholly after this ballot. Bias is
-    checked again under the lock.
+    it first and change the state or the revision) is either wholly before
+    or wholly after this ballot.
     """
     try:
         client_id = uuid.UUID(str(client_id))
@@ -474,39 +642,14 @@ def ballot_cast(
         raise _refuse(_("The ballot id is invalid."), "invalid_client_id") from None
     if choice not in Choice.values:
         raise _refuse(_("Vote yes, no or abstain."), "invalid_choice")
-    vote = Vote.objects.select_related("meeting", "agenda_item").get(pk=vote.pk)
-    person = _person_of(actor, vote.meeting)
-    earlier = _earlier(vote, person, client_id)
-    if earlier is not None:
+    try:
+        return _cast(actor, vote, choice, client_id)
+    except IntegrityError:
+        vote = Vote.objects.select_related("meeting").get(pk=vote.pk)
+        earlier = _earlier(vote, _person_of(actor, vote.meeting), client_id)
+        if earlier is None:  # the other one was rolled back meanwhile
+            raise
         return earlier
-    if not vote.is_open:
-        raise _refuse(_("The vote is closed; no more ballots."), "vote_closed")
-    _check_entitled(vote, person)
-    participation = _participate(vote, person, client_id)
-    if isinstance(participation, BallotConfirmation):
-        return participation
-    if vote.kind != Vote.Kind.SECRET:
-        Ballot.objects.create(
-            participation=participation,
-            vote=vote,
-            person=person,
-            choice=choice,
-            cast_at=timezone.now(),
-        )
-    if not _count_in(vote, choice):
-        raise _refuse(_("The vote is closed; no more ballots."), "vote_closed")
-    if person.pk in _biased(vote.agenda_item):
-        raise _refuse(
-            _("You have declared bias on this item and take no part in the vote."),
-            "biased",
-        )
-    _progress(vote)
-    return BallotConfirmation(
-        vote_id=vote.pk,
-        receipt=participation.pk,
-        client_id=client_id,
-        choice=None if vote.kind == Vote.Kind.SECRET else choice,
-    )
 
 
 # --- closing and the minutes --------------------------------------------------

@@ -277,6 +277,50 @@ def test_a_member_who_declared_bias_cannot_vote(w):
     assert vote_close(actor=w.staff, vote=vote).present == 4
 
 
+def test_bias_declared_after_the_checks_of_a_ballot_refuses_it(w, monkeypatch):
+    """The ballot's checks pass; before its count, the member's bias is
+    recorded (it raises the vote's revision): the ballot is checked again
+    and refused, and nothing of it is kept."""
+    from sessions.services import voting
+    from sessions.services.live import bias_declare
+
+    vote = vote_open(actor=w.staff, agenda_item=w.items[0], kind=NAMED)
+    checked = voting._refuse_unless_entitled
+    calls = []
+
+    def check_then_declare(item, facts):
+        checked(item, facts)
+        calls.append(facts["id"])
+        if len(calls) == 1:
+            bias_declare(actor=w.staff, agenda_item=w.items[0], person=w.members[1])
+
+    monkeypatch.setattr(voting, "_refuse_unless_entitled", check_then_declare)
+    with pytest.raises(ValidationError) as excinfo:
+        cast(w.members[1], vote, "yes")
+    assert code_of(excinfo) == "biased"
+    assert calls == [w.members[1].pk]  # checked once; the second check refused
+    assert not VoteParticipation.objects.filter(vote=vote).exists()
+    assert reloaded(vote).cast == 0
+
+
+def test_presence_is_checked_at_every_ballot(w):
+    """The checks are compiled once per vote, but read fresh: a member who
+    left after the first ballot cannot vote, one who arrived can."""
+    vote = vote_open(actor=w.staff, agenda_item=w.items[0], kind=OPEN)
+    cast(w.members[0], vote, "yes")
+    attendance_record(
+        actor=w.staff, meeting=w.meeting, person=w.members[1], status=EXCUSED
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        cast(w.members[1], vote, "yes")
+    assert code_of(excinfo) == "not_present"
+    attendance_record(
+        actor=w.staff, meeting=w.meeting, person=w.members[1], status=PRESENT
+    )
+    cast(w.members[1], vote, "no")
+    assert (reloaded(vote).votes_yes, reloaded(vote).votes_no) == (1, 1)
+
+
 def test_deputy_votes_only_while_the_member_is_absent(w):
     vote = vote_open(actor=w.staff, agenda_item=w.items[0], kind=NAMED)
     assert cast(w.deputy, vote, "yes").choice == "yes"
@@ -570,3 +614,61 @@ def test_concurrent_identical_ballots_record_exactly_one(clock):
     assert len({r.receipt for r in results}) == 1
     assert set(errors) <= {"already_voted"}
     assert len(results) + len(errors) == threads_count
+
+
+def race(*actions) -> list[str]:
+    """Run ``actions`` in threads released at once; each outcome is "ok" or
+    the refusal code."""
+    barrier = threading.Barrier(len(actions))
+    outcomes = [""] * len(actions)
+
+    def run_one(n: int) -> None:
+        try:
+            barrier.wait()
+            actions[n]()
+            outcomes[n] = "ok"
+        except ValidationError as exc:
+            outcomes[n] = exc.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run_one, args=(n,)) for n in range(len(actions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_ballot_and_a_declaration_of_bias_at_once_never_both_count(clock):
+    """A member taps "Ja" while the chair records their bias: either the
+    ballot counts and the declaration is refused, or the other way round."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under real concurrency need PostgreSQL")
+    from sessions.services.live import bias_declare
+
+    w = world()
+    items = [
+        agenda_item_add(actor=w.staff, meeting=w.meeting, name=f"Antrag {n}")
+        for n in range(6)
+    ]
+    run(w.staff, w.meeting, clock)
+    check_in(w)
+    for round_, item in enumerate(items):
+        item.refresh_from_db()
+        vote = vote_open(actor=w.staff, agenda_item=item, kind=NAMED)
+        member = w.members[round_ % 4]
+        outcomes = race(
+            lambda vote=vote, member=member: cast(member, vote, "yes"),
+            lambda item=item, member=member: bias_declare(
+                actor=w.staff, agenda_item=item, person=member
+            ),
+        )
+        voted = VoteParticipation.objects.filter(vote=vote, person=member).exists()
+        biased = ItemMinutes.objects.filter(agenda_item=item, biased=member).exists()
+        assert voted != biased, outcomes
+        assert reloaded(vote).cast == int(voted)
+        assert outcomes == (["ok", "already_voted"] if voted else ["biased", "ok"])
+        vote_close(actor=w.staff, vote=vote)
