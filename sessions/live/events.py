@@ -27,6 +27,7 @@ import contextlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 
 from asgiref.sync import async_to_sync
@@ -218,17 +219,35 @@ def _progress_payload(vote_id: int, cast: int) -> dict:
     return {"type": "progress", "vote": vote_id, "cast": cast}
 
 
-def _send_progress(count: int, context: dict) -> None:
-    vote_id = context["vote"]
-    meeting_id = context["meeting"]
-    message = _wrap(_progress_payload(vote_id, count))
-    audiences = INTERNAL + ((PUBLIC,) if context.get("public") else ())
-    send([(group(meeting_id, audience), message) for audience in audiences])
+def _sender(audiences: tuple[str, ...]) -> Callable[[int, dict], None]:
+    def send_progress(count: int, context: dict) -> None:
+        message = _wrap(_progress_payload(context["vote"], count))
+        send([(group(context["meeting"], audience), message) for audience in audiences])
+
+    return send_progress
 
 
-def _progress(vote_id: int, meeting_id: int, item_id: int, cast: int) -> None:
-    # One small query per ballot (not per screen): the item's publicity is
-    # checked at every commit, so an item made non-public stops at once.
+_send_internal_progress = _sender(INTERNAL)
+_send_public_progress = _sender((PUBLIC,))
+
+
+#: vote id → (monotonic time, whether its item is public): the publicity of a
+#: vote's item, checked again once it is older than the progress interval.
+_publicity: dict[int, tuple[float, bool]] = {}
+_publicity_lock = threading.Lock()
+
+
+def _item_public_now(vote_id: int, meeting_id: int, item_id: int) -> bool:
+    """Whether progress of the vote may go to the public: one query per vote
+    and progress interval, not per ballot. A progress message waits up to one
+    interval in the throttle anyway, so a decision of that age is no later
+    than one taken at the ballot's commit; an item made non-public stops
+    the public progress within two intervals."""
+    now = time.monotonic()
+    with _publicity_lock:
+        known = _publicity.get(vote_id)
+    if known is not None and now - known[0] < throttle.INTERVAL:
+        return known[1]
     from ..models import AgendaItem
 
     try:
@@ -236,17 +255,46 @@ def _progress(vote_id: int, meeting_id: int, item_id: int, cast: int) -> None:
     except Exception:
         logger.exception("live: public check of vote %s failed", vote_id)
         public = False
-    context = {"vote": vote_id, "meeting": meeting_id, "public": public}
-    throttle.progress.update(
-        vote_id, cast, _send_progress, context=context, loop=bound_loop()
+    with _publicity_lock:
+        if len(_publicity) > 256:
+            _publicity.clear()
+        _publicity[vote_id] = (now, public)
+    return public
+
+
+def forget_publicity() -> None:
+    """Forget the publicity decisions (tests: ids come again)."""
+    with _publicity_lock:
+        _publicity.clear()
+
+
+def _progress(vote_id: int, meeting_id: int, item_id: int, voters: int | None) -> None:
+    from ..models import Vote
+
+    # Read after the commit, outside the vote's row lock: the last ballot to
+    # commit reads every ballot.
+    counts = Vote.objects.filter(pk=vote_id).values_list(
+        "votes_yes", "votes_no", "votes_abstain"
     )
+    cast = sum(counts.first() or ())
+    complete = voters is not None and cast >= voters
+    context = {"vote": vote_id, "meeting": meeting_id}
+    loop = bound_loop()
+    throttle.progress.update(
+        vote_id, cast, _send_internal_progress, context, loop, flush=complete
+    )
+    if _item_public_now(vote_id, meeting_id, item_id):
+        throttle.public_progress.update(
+            vote_id, cast, _send_public_progress, context, loop, flush=complete
+        )
 
 
-def vote_progress(vote) -> None:
+def vote_progress(vote, *, voters: int | None = None) -> None:
     """Send the number of ballots cast in ``vote`` to all audiences (the
     public only if the vote's item is public) once the transaction commits.
-    Throttled per vote: see :mod:`sessions.live.throttle`. Call inside
+    Throttled per vote and audience (:mod:`sessions.live.throttle`); the
+    count that reaches ``voters`` (everybody who may vote has voted; a hint,
+    the number may have changed meanwhile) is sent at once. Call inside
     ``ballot_cast`` when a new ballot was recorded."""
-    vote_id, meeting_id, cast = vote.pk, vote.meeting_id, vote.cast
-    item_id = vote.agenda_item_id
-    transaction.on_commit(lambda: _progress(vote_id, meeting_id, item_id, cast))
+    vote_id, meeting_id, item_id = vote.pk, vote.meeting_id, vote.agenda_item_id
+    transaction.on_commit(lambda: _progress(vote_id, meeting_id, item_id, voters))

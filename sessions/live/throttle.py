@@ -1,6 +1,10 @@
 """Coalescing of vote progress: per vote and process, the first update goes
 out at once (leading edge), then at most one every ``INTERVAL`` seconds with
 the latest count; the last count of a burst is always sent (trailing edge).
+A count marked ``flush`` (everybody present has voted) goes out at once.
+The public's screens get the count at most every ``PUBLIC_INTERVAL`` seconds
+(``public_progress``): they are most of a room's screens, and a passive
+display needs no ten updates a second.
 
 Thread-safe: ``ballot_cast`` commits in worker threads. The trailing send is
 scheduled on the bound event loop when there is one (``loop.call_later``),
@@ -17,6 +21,8 @@ from dataclasses import dataclass, field
 
 #: Seconds between two progress messages of one vote.
 INTERVAL = 0.1
+#: The same for the public audience.
+PUBLIC_INTERVAL = 0.5
 
 
 @dataclass
@@ -45,13 +51,22 @@ class ProgressThrottle:
         send: Callable[[int, dict], None],
         context: dict | None = None,
         loop: asyncio.AbstractEventLoop | None = None,
+        flush: bool = False,
     ) -> bool:
-        """Register a new count. Returns True if it was sent at once."""
+        """Register a new count. Returns True if it was sent at once. With
+        ``flush``, a count above the last sent one is sent at once (a pending
+        trailing send then finds nothing newer)."""
         now = self.clock()
         with self._lock:
             window = self._windows.get(key)
-            if window is None or (
-                window.timer is None and now - window.last_sent >= self.interval
+            if window is not None and flush:
+                count = max(count, window.latest)
+                if count <= window.sent:
+                    return False
+            if (
+                window is None
+                or flush
+                or (window.timer is None and now - window.last_sent >= self.interval)
             ):
                 self._windows[key] = _Window(
                     last_sent=now, sent=count, latest=count, context=context or {}
@@ -124,7 +139,14 @@ class ProgressThrottle:
             self._windows.clear()
 
 
+def reset() -> None:
+    """Forget the windows of all progress throttles (tests)."""
+    progress.reset()
+    public_progress.reset()
+
+
 progress = ProgressThrottle()
+public_progress = ProgressThrottle(PUBLIC_INTERVAL)
 
 
 class TokenBucket:
