@@ -391,7 +391,7 @@
     flushBallots();
   }
 
-  var RETRY_CODES = ["offline", "timeout", "rate_limited"];
+  var RETRY_CODES = ["offline", "timeout", "rate_limited", "vote_changed"];
 
   function flushBallots() {
     if (!connection.isOpen()) return;
