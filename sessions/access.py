@@ -44,18 +44,26 @@ def is_staff_of(user, meeting: Meeting) -> bool:
     return staff_bodies(user).filter(pk=meeting.body_id).exists()
 
 
-def entitled_memberships(user, meeting: Meeting):
-    """The user's memberships that entitle them to ``meeting``."""
+def seats_on_meeting_day(meeting: Meeting):
+    """Memberships in the meeting's organizations (of its body, not
+    deleted) that are valid on the meeting day, of persons not deleted: of
+    every kind; callers narrow them (entitled to attend, with a vote)."""
     day = meeting_day(meeting)
     return Membership.objects.alive().filter(
         Q(start_date__isnull=True) | Q(start_date__lte=day),
         Q(end_date__isnull=True) | Q(end_date__gte=day),
-        person__user=user,
         person__deleted_at__isnull=True,
-        person__body_id=meeting.body_id,
-        kind__in=ENTITLED_KINDS,
         organization__in=meeting.organizations.filter(deleted_at__isnull=True),
         organization__body_id=meeting.body_id,
+    )
+
+
+def entitled_memberships(user, meeting: Meeting):
+    """The user's memberships that entitle them to ``meeting``."""
+    return seats_on_meeting_day(meeting).filter(
+        person__user=user,
+        person__body_id=meeting.body_id,
+        kind__in=ENTITLED_KINDS,
     )
 
 

@@ -14,13 +14,11 @@ only once a vote is closed; the roll call only for a closed named vote.
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 
 from documents.models import File
-from gremien.models import Membership, Person
+from gremien.models import Person
 
-from ..access import ENTITLED_KINDS, meeting_day
 from ..models import (
     AgendaItem,
     Attendance,
@@ -85,24 +83,8 @@ def speakers_of(item: AgendaItem | None, names: dict[int, str] | None = None):
     """Open requests to speak on ``item``: the speaker first, then the
     waiting ones in order. ``names`` restricts the names shown (persons not
     in it get an empty name)."""
-    if item is None:
-        return []
-    rows = (
-        SpeakerRequest.objects.filter(
-            agenda_item=item, state__in=SpeakerRequest.OPEN_STATES
-        )
-        .select_related("person")
-        .annotate(
-            speaking_first=Case(
-                When(state=SpeakerRequest.State.SPEAKING, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("speaking_first", "position", "pk")
-    )
     result = []
-    for row in rows:
+    for row in live_services.speakers_of(item):
         name = row.person.name
         if names is not None:
             name = names.get(row.person_id, "")
@@ -195,7 +177,7 @@ def _attendance(meeting: Meeting) -> list[dict]:
         for row in Attendance.objects.filter(meeting=meeting).select_related("person")
     }
     seats = (
-        _entitled_seats(meeting)
+        live_services.entitled_seats(meeting)
         .select_related("person", "organization")
         .order_by("person__family_name", "person__given_name", "pk")
     )
@@ -213,17 +195,6 @@ def _attendance(meeting: Meeting) -> list[dict]:
     return result
 
 
-def _entitled_seats(meeting: Meeting):
-    day = meeting_day(meeting)
-    return Membership.objects.alive().filter(
-        Q(start_date__isnull=True) | Q(start_date__lte=day),
-        Q(end_date__isnull=True) | Q(end_date__gte=day),
-        organization__in=meeting.organizations.all(),
-        person__deleted_at__isnull=True,
-        kind__in=ENTITLED_KINDS,
-    )
-
-
 def _attendance_row(person: Person, row, kind: str, organization) -> dict:
     return {
         "person": person.pk,
@@ -237,7 +208,7 @@ def _attendance_row(person: Person, row, kind: str, organization) -> dict:
 
 
 def _persons(meeting: Meeting, extra: set[int]) -> dict[str, str]:
-    ids = set(_entitled_seats(meeting).values_list("person", flat=True))
+    ids = set(live_services.entitled_seats(meeting).values_list("person", flat=True))
     ids |= set(
         Attendance.objects.filter(meeting=meeting).values_list("person", flat=True)
     )

@@ -16,21 +16,21 @@ sends the new state to the screens on commit
 Refusals are ``ValidationError`` with a ``code``; missing rights are
 ``PermissionDenied``.
 
-The read helpers at the end (``live_persons``, ``speakers_of``,
-``current_vote``, ``voters_now``, ``ballot_of``, ``can_vote_reason``) build
-nothing for the public: public payloads go through
+The read helpers at the end (``live_of``, ``speakers_of``, ``ballot_of``)
+build nothing for the public: public payloads go through
 ``publicportal.visibility``.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from gremien.models import Membership, Person
 
+from ..access import seats_on_meeting_day
 from ..models import (
     AgendaItem,
     Attendance,
@@ -50,11 +50,8 @@ from .minutes import (
 )
 from .voting import (
     BallotConfirmation,
-    _biased,
     _confirmation,
     _require_conductor,
-    _voters_present,
-    entitlement_refusal,
     live_changed,
 )
 
@@ -266,18 +263,11 @@ def live_item_set(*, actor, meeting: Meeting, agenda_item: AgendaItem) -> LiveSe
 # --- check-in and check-out ---------------------------------------------------
 
 
-def _entitled_seats(meeting: Meeting):
+def entitled_seats(meeting: Meeting):
     """Seats on the meeting day whose holders may be checked in."""
-    day = timezone.localdate(meeting.start)
     return (
-        Membership.objects.alive()
-        .filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=day),
-            Q(end_date__isnull=True) | Q(end_date__gte=day),
-            organization__in=meeting.organizations.all(),
-            person__deleted_at__isnull=True,
-            kind__in=ENTITLED_KINDS,
-        )
+        seats_on_meeting_day(meeting)
+        .filter(kind__in=ENTITLED_KINDS)
         .select_related("person", "organization")
     )
 
@@ -290,7 +280,7 @@ def _seat_for(
     meeting: Meeting, person: Person, substitute_for: Person | None
 ) -> Membership:
     """The seat ``person`` attends in; checks a deputy's standing in."""
-    seats = list(_entitled_seats(meeting).filter(person=person))
+    seats = list(entitled_seats(meeting).filter(person=person))
     if not seats:
         raise _refuse(
             _("%(person)s has no seat in the committee of this meeting."),
@@ -305,7 +295,7 @@ def _seat_for(
             _("Only a deputy can stand in for a member."),
             "not_a_deputy",
         )
-    own_votes = _entitled_seats(meeting).filter(
+    own_votes = entitled_seats(meeting).filter(
         person=substitute_for, kind__in=OWN_VOTE_KINDS, voting_right=True
     )
     if substitute_for.pk == person.pk or not own_votes.exists():
@@ -776,42 +766,6 @@ def live_of(meeting: Meeting) -> LiveSession | None:
     )
 
 
-def live_persons(meeting: Meeting) -> list[dict]:
-    """Persons who may be checked in, by name, one entry per person.
-
-    Holders of a member, citizen member, advisory member or deputy seat in
-    the meeting's organizations on the meeting day. Each entry:
-    ``{"person": Person, "kind": Membership.Kind, "organization": str,
-    "membership": Membership, "voting": bool (seat with a vote of its own),
-    "attendance": Attendance | None}``. For staff screens only: reads, no
-    permission check.
-    """
-    by_person: dict[int, list[Membership]] = {}
-    for seat in _entitled_seats(meeting):
-        by_person.setdefault(seat.person_id, []).append(seat)
-    attendances = {
-        a.person_id: a
-        for a in Attendance.objects.filter(meeting=meeting).select_related(
-            "arrived_before", "left_after"
-        )
-    }
-    entries = []
-    for seats in by_person.values():
-        seat = _strongest(seats)
-        entries.append(
-            {
-                "person": seat.person,
-                "kind": seat.kind,
-                "organization": seat.organization.name,
-                "membership": seat,
-                "voting": seat.kind in OWN_VOTE_KINDS and seat.voting_right,
-                "attendance": attendances.get(seat.person_id),
-            }
-        )
-    entries.sort(key=lambda e: (e["person"].family_name, e["person"].given_name))
-    return entries
-
-
 def speakers_of(agenda_item: AgendaItem | None) -> list[SpeakerRequest]:
     """The open list of speakers of ``agenda_item``: the current speaker
     first, then the waiting requests by position (persons selected)."""
@@ -826,33 +780,6 @@ def speakers_of(agenda_item: AgendaItem | None) -> list[SpeakerRequest]:
     )
 
 
-def current_vote(meeting: Meeting) -> Vote | None:
-    """The open vote of the meeting; else the latest closed vote on the
-    current item of the live session; else ``None``."""
-    votes = Vote.objects.filter(meeting=meeting).select_related("agenda_item")
-    open_vote = votes.filter(state=Vote.State.OPEN).first()
-    if open_vote is not None:
-        return open_vote
-    live = live_of(meeting)
-    if live is None or live.current_item_id is None:
-        return None
-    return (
-        votes.filter(agenda_item_id=live.current_item_id, state=Vote.State.CLOSED)
-        .order_by("-closed_at", "-pk")
-        .first()
-    )
-
-
-def voters_now(meeting: Meeting) -> set[int]:
-    """Ids of the persons who may vote at the current item: present with a
-    vote (own seat, or a deputy standing in) and not biased."""
-    live = live_of(meeting)
-    if live is None or live.current_item is None:
-        return set()
-    item = live.current_item
-    return _voters_present(item) - _biased(item)
-
-
 def ballot_of(vote: Vote, person: Person) -> BallotConfirmation | None:
     """``person``'s confirmation in ``vote`` (choice ``None`` for a secret
     vote), or ``None`` if they have not voted. For the person's own screen."""
@@ -860,14 +787,3 @@ def ballot_of(vote: Vote, person: Person) -> BallotConfirmation | None:
     if participation is None:
         return None
     return _confirmation(participation, vote)
-
-
-def can_vote_reason(vote: Vote | None, person: Person) -> str | None:
-    """Why ``person`` cannot vote in ``vote`` now, as the refusal code
-    ``ballot_cast`` would give (``not_present``, ``biased``, ``not_entitled``,
-    ``deputy_not_standing_in``, ``vote_closed``, ``no_vote``), or ``None``."""
-    if vote is None:
-        return "no_vote"
-    if not vote.is_open:
-        return "vote_closed"
-    return entitlement_refusal(vote, person)

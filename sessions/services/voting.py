@@ -44,6 +44,7 @@ from gremien.compiled import CompiledQuery
 from gremien.models import Membership, Person
 from gremien.rules import QuorumResult, get_code
 
+from ..access import seats_on_meeting_day
 from ..models import (
     AgendaItem,
     Attendance,
@@ -149,14 +150,7 @@ def _progress(vote: Vote, *, voters: int | None = None) -> None:
 
 def _seats(meeting: Meeting):
     """Seats with a vote in the meeting's organizations on the meeting day."""
-    day = timezone.localdate(meeting.start)
-    return Membership.objects.alive().filter(
-        Q(start_date__isnull=True) | Q(start_date__lte=day),
-        Q(end_date__isnull=True) | Q(end_date__gte=day),
-        organization__in=meeting.organizations.all(),
-        person__deleted_at__isnull=True,
-        voting_right=True,
-    )
+    return seats_on_meeting_day(meeting).filter(voting_right=True)
 
 
 def _regular_voters(meeting: Meeting) -> set[int]:
@@ -205,6 +199,12 @@ def _voters_present(agenda_item: AgendaItem) -> set[int]:
     present = set(present_at_item(agenda_item))
     own = present & _regular_voters(meeting)
     return own | set(_standing_in(meeting, present))
+
+
+def voters_at(agenda_item: AgendaItem) -> set[int]:
+    """Ids of the persons who may vote at ``agenda_item`` now: present with
+    a vote (own seat, or a deputy standing in) and not biased."""
+    return _voters_present(agenda_item) - _biased(agenda_item)
 
 
 def _statutory_members(meeting: Meeting) -> int:
@@ -521,7 +521,7 @@ def _ballot_queries(vote: Vote) -> _BallotQueries:
     queries = _BallotQueries(
         vote=vote,
         facts=CompiledQuery(facts.order_by("pk")[:1], _PLACEHOLDER),
-        voters=len(_voters_present(vote.agenda_item) - _biased(vote.agenda_item)),
+        voters=len(voters_at(vote.agenda_item)),
     )
     with _compiled_lock:
         if len(_compiled) > 64:

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from sessions.live import events
+from sessions.live import events, snapshot
 from sessions.models import (
     Attendance,
     ItemMinutes,
@@ -24,12 +24,9 @@ from sessions.services.live import (
     ballot_of,
     bias_declare,
     bias_withdraw,
-    can_vote_reason,
-    current_vote,
     live_attendance_set,
     live_end,
     live_item_set,
-    live_persons,
     live_start,
     speaker_add,
     speaker_call,
@@ -39,10 +36,16 @@ from sessions.services.live import (
     speaker_request,
     speaker_withdraw,
     speakers_of,
-    voters_now,
 )
 from sessions.services.minutes import attendance_record, present_at_item
-from sessions.services.voting import ballot_cast, quorum, vote_close, vote_open
+from sessions.services.voting import (
+    ballot_cast,
+    entitlement_refusal,
+    quorum,
+    vote_close,
+    vote_open,
+    voters_at,
+)
 from tests.gremien.factories import MembershipFactory, OrganizationFactory
 from tests.sessions.agenda_factories import Clock, invite
 from tests.sessions.test_voting import START, code_of, world
@@ -237,11 +240,11 @@ def test_check_in_and_out_follow_the_items(w):
     assert w.members[0].pk not in present_at_item(w.items[2])
     assert quorum(w.meeting, w.items[1]).counted == 5
     assert quorum(w.meeting, w.items[2]).counted == 4
-    assert w.members[0].pk not in voters_now(w.meeting)
+    assert w.members[0].pk not in voters_now(w)
 
     vote = vote_open(actor=w.staff, agenda_item=w.items[2], kind=OPEN)
     refused("not_present", cast, w.members[0], vote)
-    assert can_vote_reason(vote, w.members[0]) == "not_present"
+    assert entitlement_refusal(vote, w.members[0]) == "not_present"
 
 
 def test_check_out_at_the_first_item_means_absent(w):
@@ -269,14 +272,14 @@ def test_late_arrival_counts_from_the_current_item_and_is_kept(w):
 def test_a_deputy_standing_in_for_an_absent_member_may_vote(w):
     row = Attendance.objects.get(meeting=w.meeting, person=w.deputy)
     assert (row.capacity, row.substitute_for) == ("deputy", w.members[4])
-    assert w.deputy.pk in voters_now(w.meeting)
+    assert w.deputy.pk in voters_now(w)
     vote = vote_open(actor=w.staff, agenda_item=w.items[0], kind=NAMED)
     assert cast(w.deputy, vote).choice == "yes"
     vote_close(actor=w.staff, vote=vote)
 
     # Checked in without standing in for anyone, the deputy has no vote.
     live_attendance_set(actor=w.staff, meeting=w.meeting, person=w.deputy, present=True)
-    assert w.deputy.pk not in voters_now(w.meeting)
+    assert w.deputy.pk not in voters_now(w)
     vote = vote_open(actor=w.staff, agenda_item=w.items[0], kind=OPEN)
     refused("deputy_not_standing_in", cast, w.deputy, vote)
 
@@ -337,14 +340,14 @@ def test_only_seat_holders_can_be_checked_in(w):
     )
 
 
-def test_live_persons_lists_every_seat_holder_with_attendance(w):
-    entries = {e["person"].pk: e for e in live_persons(w.meeting)}
-    assert set(entries) == {p.pk for p in [*w.members, w.deputy, w.advisory]}
-    assert entries[w.deputy.pk]["kind"] == "deputy"
-    assert entries[w.deputy.pk]["organization"] == "Bauausschuss"
-    assert entries[w.advisory.pk]["voting"] is False
-    assert entries[w.members[4].pk]["attendance"] is None
-    assert entries[w.members[0].pk]["attendance"].status == "present"
+def test_the_console_lists_every_seat_holder_with_attendance(w):
+    rows = {r["person"]: r for r in snapshot.build(w.meeting, "staff")["attendance"]}
+    assert set(rows) == {p.pk for p in [*w.members, w.deputy, w.advisory]}
+    assert rows[w.deputy.pk]["kind"] == "deputy"
+    assert rows[w.deputy.pk]["organization"] == "Bauausschuss"
+    assert rows[w.advisory.pk]["kind"] == "advisory"
+    assert rows[w.members[4].pk]["status"] is None
+    assert rows[w.members[0].pk]["status"] == "present"
 
 
 # --- bias ---------------------------------------------------------------------
@@ -355,13 +358,13 @@ def test_bias_declared_by_a_member_blocks_their_ballot_and_lowers_quorum(w):
     bias_declare(actor=w.members[2].user, agenda_item=w.items[0])
 
     assert quorum(w.meeting, w.items[0]).counted == 4
-    assert w.members[2].pk not in voters_now(w.meeting)
+    assert w.members[2].pk not in voters_now(w)
     vote = vote_open(actor=w.staff, agenda_item=w.items[0], kind=OPEN)
     refused("biased", cast, w.members[2], vote)
-    assert can_vote_reason(vote, w.members[2]) == "biased"
+    assert entitlement_refusal(vote, w.members[2]) == "biased"
 
     bias_withdraw(actor=w.members[2].user, agenda_item=w.items[0])
-    assert can_vote_reason(vote, w.members[2]) is None
+    assert entitlement_refusal(vote, w.members[2]) is None
     cast(w.members[2], vote)
 
 
@@ -517,26 +520,33 @@ def test_a_member_cannot_start_open_close_or_end(w):
 # --- reads for the screens ----------------------------------------------------
 
 
-def test_current_vote_is_the_open_one_else_the_last_closed_on_the_item(w):
-    assert current_vote(w.meeting) is None
+def screen_vote(w):
+    live = snapshot.live_of(w.meeting)
+    return snapshot.vote_of(w.meeting, snapshot.current_item(live))
+
+
+def test_the_screens_vote_is_the_open_one_else_the_last_on_the_item(w):
+    assert screen_vote(w) is None
     first = vote_open(actor=w.staff, agenda_item=w.items[0], kind=NAMED)
-    assert current_vote(w.meeting) == first
+    assert screen_vote(w) == first
     confirmation = cast(w.members[0], first, "no")
     assert ballot_of(first, w.members[0]) == confirmation
     assert ballot_of(first, w.members[1]) is None
     vote_close(actor=w.staff, vote=first)
-    assert current_vote(w.meeting) == first
-    assert can_vote_reason(current_vote(w.meeting), w.members[1]) == "vote_closed"
+    assert screen_vote(w) == first
     at(w, 1)
-    assert current_vote(w.meeting) is None
-    assert can_vote_reason(None, w.members[1]) == "no_vote"
+    assert screen_vote(w) is None
+
+
+def voters_now(w) -> set[int]:
+    return voters_at(snapshot.current_item(snapshot.live_of(w.meeting)))
 
 
 def test_voters_now_are_present_voters_minus_biased(w):
     expected = {p.pk for p in [*w.members[:4], w.deputy]}
-    assert voters_now(w.meeting) == expected
+    assert voters_now(w) == expected
     bias_declare(actor=w.members[3].user, agenda_item=w.items[0])
-    assert voters_now(w.meeting) == expected - {w.members[3].pk}
+    assert voters_now(w) == expected - {w.members[3].pk}
 
 
 # --- version and events -------------------------------------------------------
