@@ -6,16 +6,8 @@ check (``ALLOWED_HOSTS``) and the session login.
 """
 
 import os
-import sys
 
 from django.core.asgi import get_asgi_application
-
-# Hand the GIL over after 1 ms instead of 5: a live-session worker thread
-# holding the vote's row lock waits for the GIL after each statement while
-# the event loop writes a broadcast to hundreds of sockets. With 5 ms the
-# ballots of both server processes queued behind it (confirmation p50 175 ms
-# against 28 ms, bench/bench_live.py; docs/decisions.md).
-sys.setswitchinterval(0.001)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 django_asgi_app = get_asgi_application()
