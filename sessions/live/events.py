@@ -27,13 +27,14 @@ import contextlib
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+
+from gremien.timedcache import TimedCache
 
 from . import throttle
 
@@ -231,10 +232,9 @@ _send_internal_progress = _sender(INTERNAL)
 _send_public_progress = _sender((PUBLIC,))
 
 
-#: vote id → (monotonic time, whether its item is public): the publicity of a
-#: vote's item, checked again once it is older than the progress interval.
-_publicity: dict[int, tuple[float, bool]] = {}
-_publicity_lock = threading.Lock()
+#: vote id → whether its item is public, decided again once it is older than
+#: the progress interval.
+_publicity = TimedCache(throttle.INTERVAL)
 
 
 def _item_public_now(vote_id: int, meeting_id: int, item_id: int) -> bool:
@@ -243,29 +243,22 @@ def _item_public_now(vote_id: int, meeting_id: int, item_id: int) -> bool:
     interval in the throttle anyway, so a decision of that age is no later
     than one taken at the ballot's commit; an item made non-public stops
     the public progress within two intervals."""
-    now = time.monotonic()
-    with _publicity_lock:
-        known = _publicity.get(vote_id)
-    if known is not None and now - known[0] < throttle.INTERVAL:
-        return known[1]
+    return _publicity.get(vote_id, lambda: _decide_public(vote_id, meeting_id, item_id))
+
+
+def _decide_public(vote_id: int, meeting_id: int, item_id: int) -> bool:
     from ..models import AgendaItem
 
     try:
-        public = item_public(AgendaItem(pk=item_id, meeting_id=meeting_id))
+        return item_public(AgendaItem(pk=item_id, meeting_id=meeting_id))
     except Exception:
         logger.exception("live: public check of vote %s failed", vote_id)
-        public = False
-    with _publicity_lock:
-        if len(_publicity) > 256:
-            _publicity.clear()
-        _publicity[vote_id] = (now, public)
-    return public
+        return False
 
 
 def forget_publicity() -> None:
     """Forget the publicity decisions (tests: ids come again)."""
-    with _publicity_lock:
-        _publicity.clear()
+    _publicity.clear()
 
 
 def _progress(vote_id: int, meeting_id: int, item_id: int, voters: int | None) -> None:

@@ -27,8 +27,6 @@ with a choice. Nothing is logged per ballot for any kind of vote.
 """
 
 import logging
-import threading
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -43,6 +41,7 @@ from gremien.access import require_body_access
 from gremien.compiled import CompiledQuery
 from gremien.models import Membership, Person
 from gremien.rules import QuorumResult, get_code
+from gremien.timedcache import TimedCache
 
 from ..access import seats_on_meeting_day
 from ..models import (
@@ -488,19 +487,16 @@ class _BallotQueries:
     voters: int  # who may vote at the item (when compiled): "all have voted"
 
 
-_compiled: dict[tuple, tuple[float, _BallotQueries]] = {}
-_compiled_lock = threading.Lock()
+_compiled = TimedCache(COMPILED_SECONDS, limit=64)
 
 
 def _ballot_queries(vote: Vote) -> _BallotQueries:
     """The ballot queries of ``vote`` (a reference with ``pk`` and
     ``meeting_id``), compiled at most ``COMPILED_SECONDS`` ago."""
-    key = (vote.pk, vote.meeting_id)
-    now = time.monotonic()
-    with _compiled_lock:
-        known = _compiled.get(key)
-    if known is not None and now - known[0] < COMPILED_SECONDS:
-        return known[1]
+    return _compiled.get((vote.pk, vote.meeting_id), lambda: _compile(vote))
+
+
+def _compile(vote: Vote) -> _BallotQueries:
     vote = Vote.objects.select_related("meeting", "agenda_item").get(
         pk=vote.pk, meeting_id=vote.meeting_id
     )
@@ -518,22 +514,16 @@ def _ballot_queries(vote: Vote) -> _BallotQueries:
         "earlier_id",
         "earlier_client_id",
     )
-    queries = _BallotQueries(
+    return _BallotQueries(
         vote=vote,
         facts=CompiledQuery(facts.order_by("pk")[:1], _PLACEHOLDER),
         voters=len(voters_at(vote.agenda_item)),
     )
-    with _compiled_lock:
-        if len(_compiled) > 64:
-            _compiled.clear()
-        _compiled[key] = (now, queries)
-    return queries
 
 
 def forget_compiled() -> None:
     """Drop the compiled ballot queries (tests: ids come again)."""
-    with _compiled_lock:
-        _compiled.clear()
+    _compiled.clear()
 
 
 def _count_in(actor, queries: _BallotQueries, facts: dict, choice: str) -> None:
