@@ -108,6 +108,14 @@ class BodyViewSet(BodyScopedViewSet):
                 "agendas and invitations follow."
             ),
         ),
+        MultiFieldPanel(
+            [FieldPanel("require_two_factor")],
+            heading=_("Sign-in"),
+            help_text=_(
+                "Takes effect at once: signed-in users without a second factor "
+                "are asked to sign in again."
+            ),
+        ),
         oparl_panel("equivalent", "license_valid_since", "oparl_since"),
     ]
     base_form_class = BodyForm

@@ -10,12 +10,12 @@ so the address says nothing about what exists. Never cached outside the
 reader's browser.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.guards import login_required
 from documents.models import File
 
 from .access import may_read_non_public

@@ -125,6 +125,16 @@ class Body(OParlObject):
             "{{ signatory }}. Empty: the standard text."
         ),
     )
+    require_two_factor = models.BooleanField(
+        _("require a second factor at sign-in"),
+        default=False,
+        help_text=_(
+            "Council members of this body and staff working on it sign in with "
+            "their password and a code from an authenticator app. Whoever has "
+            "no app set up yet is guided through setting it up at the next "
+            "sign-in."
+        ),
+    )
     superordinate_body = models.ForeignKey(
         "self",
         verbose_name=_("superordinate body"),

@@ -16,7 +16,6 @@ Anonymous users are sent to the login; signed-in users without access get a
 403 page saying why. No page is ever cached.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -24,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts.guards import login_required
 from gremien.models import Person
 
 from ..access import entitled_memberships, is_staff_of, may_read_non_public

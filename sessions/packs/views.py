@@ -9,7 +9,6 @@ the person downloading it (``sessions.packs.service.member_copy``).
 
 import io
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -22,6 +21,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from accounts.guards import login_required
 from gremien.admin_scoping import visible_to
 
 from ..access import may_read_non_public

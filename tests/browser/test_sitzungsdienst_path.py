@@ -36,8 +36,10 @@ def click_action(page, value: str, scope=None) -> None:
 @pytest.fixture
 def town(monkeypatch, settings):
     clock = Clock(monkeypatch)
-    # The clock jumps weeks ahead between meetings; sessions must outlive it.
+    # The clock jumps weeks ahead between meetings; sessions must outlive it
+    # (their absolute and their idle limit).
     settings.SESSION_COOKIE_AGE = 365 * 24 * 3600
+    settings.GREMIEN_SESSION_IDLE_MINUTES = 365 * 24 * 60
     body = BodyFactory(name="Stadt Lindenfeld", slug="lindenfeld")
     committees = [
         committee(body, "Bauausschuss"),

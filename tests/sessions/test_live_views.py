@@ -58,7 +58,7 @@ def login(client, user):
 def test_anonymous_users_are_sent_to_the_login(client, meeting, name):
     response = client.get(url(name, meeting))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("wagtailadmin_login"))
+    assert response["Location"].startswith(reverse("accounts_login"))
 
 
 @pytest.mark.parametrize("name", SCREENS)

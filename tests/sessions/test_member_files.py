@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 
 from documents.services import file_attach
 from gremien.models import Membership
@@ -79,7 +80,7 @@ def test_others_get_no_file(world, body, who):
     if who == "anonymous":
         response = get(None, member_file_url(meeting.pk, file.pk))
         assert response.status_code == 302
-        assert "/login" in response["Location"]
+        assert response["Location"].startswith(reverse("accounts_login"))
         return
     if who == "other_committee":
         user = member_of(committee(body, "Sozialausschuss"))
