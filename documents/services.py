@@ -17,7 +17,7 @@ from gremien.access import require_body_access
 from gremien.models import Body, Organization
 
 from .filecheck import detect_mime_type, validate_upload
-from .models import File, Paper, ReferenceCounter, SignOff
+from .models import File, Paper, PaperType, ReferenceCounter, SignOff
 from .models.file import file_storage_path
 from .tasks import file_extract_text
 from .workflow import SCHEDULABLE, check_transition, move_to
@@ -201,6 +201,51 @@ def file_attach(
     file_store_blob(file, upload)
     file.save()
     log(instance=file, action="wagtail.create", user=actor)
+    transaction.on_commit(lambda: file_extract_text.enqueue(file.pk))
+    return file
+
+
+@transaction.atomic
+def file_replace(
+    *, actor, file: File, upload: UploadedFile, mime_type: str = ""
+) -> File:
+    """Put a new version of a file's content in place: same File row and id
+    (links, consultations and members' notes stay attached), new blob.
+
+    Who: staff of the file's body with ``documents.change_file``;
+    ``actor=None`` for system jobs. The upload is checked as in
+    :func:`file_attach` (empty, damaged, encrypted or mislabelled PDFs are
+    refused) and stored by content hash; size, checksums, type and file name
+    follow the upload, the extracted text is emptied and extracted anew. The
+    old blob stays in storage (other files may share it). Locks the file's
+    row. Emits an audit-log entry ``wagtail.edit`` with the old and new
+    SHA-256 and, on commit, the text-extraction task.
+    """
+    if actor is not None:
+        require_body_access(actor, file.body, "documents.change_file")
+    data = upload.read()
+    upload.seek(0)
+    mime_type = detect_mime_type(data, upload.name, mime_type)
+    try:
+        validate_upload(data, mime_type)
+    except ValidationError as exc:
+        raise ValidationError({"content": exc.messages}) from exc
+    file = File.objects.select_for_update().get(pk=file.pk)
+    old_sha256 = file.sha256
+    for name, value in file_checksums(data).items():
+        setattr(file, name, value)
+    file.file_name = upload.name
+    file.mime_type = mime_type
+    file.size = len(data)
+    file.text = ""
+    file_store_blob(file, upload)
+    file.save()
+    log(
+        instance=file,
+        action="wagtail.edit",
+        user=actor,
+        data={"replaced": {"old_sha256": old_sha256, "new_sha256": file.sha256}},
+    )
     transaction.on_commit(lambda: file_extract_text.enqueue(file.pk))
     return file
 
@@ -560,3 +605,126 @@ def require_schedulable(paper: Paper) -> None:
         code="paper_not_released",
         params={"state": Paper.State(paper.state).label},
     )
+
+
+# --- Papers brought in by council members ---------------------------------------
+#
+# A fraction's or a member's motion, amendment or inquiry reaches the office from
+# outside the administration: the submitter is no staff user, so these services
+# check no staff permission; the calling app checks the submitter's right (e.g.
+# ``motions.services.motion_submit``: membership in the fraction) and passes the
+# submitting user for the audit log.
+
+#: Kinds of paper council members and fractions bring in themselves.
+RECEIVABLE_PAPER_TYPES = (PaperType.MOTION, PaperType.AMENDMENT, PaperType.INQUIRY)
+
+
+@transaction.atomic
+def paper_receive(
+    *,
+    submitted_by,
+    body: Body,
+    name: str,
+    paper_type: str,
+    date: datetime.date,
+    proposal: str = "",
+    facts: str = "",
+    originator_organizations: Iterable[Organization] = (),
+    originator_persons: Iterable = (),
+    public: bool = True,
+) -> Paper:
+    """Register a paper brought in by council members: a draft with the next
+    reference number, for the Sitzungsdienst to check and release in the
+    paper workflow.
+
+    Who: the service of the app that decided the submitter may bring it in
+    (it checks that, not this function); ``submitted_by`` (a user, not staff)
+    is recorded as the audit entry's user. ``paper_type`` must be one of
+    ``RECEIVABLE_PAPER_TYPES``; ``proposal`` and ``facts`` are rich text the
+    caller has escaped. Locks the body's reference counter row for the year.
+    Emits an audit-log entry ``wagtail.create`` with ``data.received``.
+    """
+    if paper_type not in RECEIVABLE_PAPER_TYPES:
+        raise ValidationError(
+            {
+                "paper_type": ValidationError(
+                    _(
+                        "Council members can bring in motions, amendments and "
+                        "inquiries, not “%(type)s”."
+                    ),
+                    code="paper_type_not_receivable",
+                    params={"type": paper_type},
+                )
+            }
+        )
+    reference, year, number = _reference_parts(body=body, date=date, reference=None)
+    paper = Paper(
+        body=body,
+        name=name,
+        date=date,
+        paper_type=paper_type,
+        public=public,
+        reference=reference,
+        reference_year=year,
+        reference_number=number,
+        proposal=proposal,
+        facts=facts,
+    )
+    paper.full_clean()
+    paper.save()
+    organizations = list(originator_organizations)
+    persons = list(originator_persons)
+    paper.originator_organizations.set(organizations)
+    paper.originator_persons.set(persons)
+    log(
+        instance=paper,
+        action="wagtail.create",
+        user=submitted_by,
+        data={
+            "received": True,
+            "originator_organizations": [o.pk for o in organizations],
+            "originator_persons": [p.pk for p in persons],
+        },
+    )
+    return paper
+
+
+@transaction.atomic
+def paper_recall(*, requested_by, paper: Paper, reason: str) -> Paper:
+    """Withdraw a paper on its originators' request before the office released
+    it (draft → withdrawn).
+
+    Who: the service of the app that brought the paper in with
+    :func:`paper_receive` and checked that ``requested_by`` may speak for its
+    originators; after the release only staff withdraw (``paper_withdraw``).
+    ``reason`` is required. Locks the paper row. Emits ``wagtail.edit``
+    (transition ``recall``) with ``requested_by`` as the entry's user.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Say why the paper is withdrawn; the reason is recorded."),
+                    code="reason_required",
+                )
+            }
+        )
+    _lock(paper)
+    if paper.state != Paper.State.DRAFT:
+        raise ValidationError(
+            _(
+                "The office has already dealt with the paper (“%(state)s”); "
+                "ask the office to withdraw it."
+            ),
+            code="paper_not_draft",
+            params={"state": Paper.State(paper.state).label},
+        )
+    _change_state(
+        actor=requested_by,
+        paper=paper,
+        target=Paper.State.WITHDRAWN,
+        transition="recall",
+        comment=reason,
+    )
+    return paper

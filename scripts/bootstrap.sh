@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Make .venv match requirements.lock: create it with Python 3.11 if missing,
-# install the locked dependency set, then the project itself (editable, no deps).
+# Make node_modules match package-lock.json (npm ci), and .venv match
+# requirements.lock: create it with Python 3.11 if missing, install the locked
+# dependency set, then the project itself (editable, no deps).
 # Skips the install when the lock and pyproject.toml are unchanged since the last
 # successful install (stamp file inside .venv).
 set -euo pipefail
@@ -26,6 +27,25 @@ if [[ ! -x "$VENV/bin/python" ]]; then
     fi
     echo "bootstrap: creating $VENV with $python_bin"
     "$python_bin" -m venv "$VENV"
+fi
+
+# Browser assets from npm (PDF.js for the member portal's reader, axe-core for
+# the accessibility tests): `npm ci` when package-lock.json changed since the
+# last install (stamp inside node_modules). Without npm the portal runs, but
+# the document reader cannot show PDFs.
+NPM_STAMP=node_modules/.gremienportal-lock.sha256
+if [[ -f package-lock.json ]]; then
+    npm_wanted=$(sha256sum package-lock.json | cut -d' ' -f1)
+    if [[ -f "$NPM_STAMP" && "$(cat "$NPM_STAMP")" == "$npm_wanted" ]]; then
+        :
+    elif command -v npm >/dev/null; then
+        echo "bootstrap: npm ci (package-lock.json)"
+        npm ci --no-audit --no-fund --loglevel=error
+        echo "$npm_wanted" > "$NPM_STAMP"
+    else
+        echo "bootstrap: npm not found; install Node.js and run 'npm ci'" \
+            "(the document reader needs node_modules/pdfjs-dist)" >&2
+    fi
 fi
 
 wanted=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
