@@ -34,6 +34,7 @@ from wagtail.log_actions import log
 from gremien.models import Membership
 from gremien.rules import LOCAL_TIME, get_code
 
+from .. import hooks
 from ..models import AgendaItem, Delivery, Dispatch, Meeting
 from ..recipients import (
     RECIPIENT_PLACEHOLDER,
@@ -297,7 +298,8 @@ def create_dispatch(
     text: str | None = None,
     urgent_reason: str = "",
 ) -> Dispatch:
-    """Record a notice with one delivery per recipient; send it after commit."""
+    """Record a notice with one delivery per recipient; send it after commit
+    and tell the subscribers of :mod:`sessions.hooks` (``NOTICE_SENT``)."""
     recipients = _recipients_or_refuse(meeting)
     dispatch = Dispatch.objects.create(
         meeting=meeting,
@@ -328,6 +330,7 @@ def create_dispatch(
         data={"dispatch": dispatch.pk, "kind": kind, "sequence": dispatch.sequence},
     )
     transaction.on_commit(lambda: dispatch_send.enqueue(dispatch.pk))
+    hooks.emit(hooks.MeetingEvent(hooks.NOTICE_SENT, meeting.pk, dispatch.pk))
     return dispatch
 
 

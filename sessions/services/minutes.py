@@ -27,6 +27,7 @@ from gremien.access import require_body_access
 from gremien.models import Membership, Person
 from gremien.rules import LOCAL_TIME, MajorityResult, get_code
 
+from .. import hooks
 from ..models import (
     AgendaItem,
     Attendance,
@@ -856,7 +857,8 @@ def minutes_publish(*, actor, meeting: Meeting) -> Minutes:
     ``published_at``. What the public then sees is decided by
     ``publicportal.visibility.public_minutes_items`` (only public items of a
     public meeting), shown through ``publicportal.minutes``. Locks the meeting
-    row; emits an audit-log entry.
+    row; emits an audit-log entry and, on commit, ``MINUTES_PUBLISHED`` to the
+    subscribers of :mod:`sessions.hooks` (members' notifications).
     """
     _require_access(actor, meeting)
     locked = _lock_meeting(meeting)
@@ -867,4 +869,5 @@ def minutes_publish(*, actor, meeting: Meeting) -> Minutes:
     minutes.published_at = timezone.now()
     minutes.save(update_fields=["published_at", "modified"])
     log(instance=minutes, action="wagtail.edit", user=actor, data={"published": True})
+    hooks.emit(hooks.MeetingEvent(hooks.MINUTES_PUBLISHED, meeting.pk))
     return minutes
