@@ -1,10 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import signin as accounts_signin
+from accounts.views.signin import AdminLoginRedirect
 from gremien.admin_scoping import ScopedLogEntriesView
 
 urlpatterns = [
@@ -14,9 +17,22 @@ urlpatterns = [
         "admin/reports/site-history/results/",
         ScopedLogEntriesView.as_view(results_only=True),
     ),
+    # One sign-in for staff and members (lock-out, second factor): Wagtail's
+    # own sign-in, sign-out and password reset addresses lead to ours.
+    path("admin/login/", AdminLoginRedirect.as_view()),
+    path("admin/logout/", accounts_signin.sign_out),
+    path(
+        "admin/password_reset/",
+        RedirectView.as_view(pattern_name="accounts_password_reset"),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/", include("accounts.urls")),
+    path("mitglieder/dokumente/", include("reader.urls")),
+    path("mitglieder/antraege/", include("motions.urls")),
+    path("mitglieder/benachrichtigungen/", include("notifications.urls")),
+    path("mitglieder/", include("members.urls")),
     path("mappe/", include("sessions.packs.member_urls")),
     path("live/", include("sessions.live.urls")),
     # OParl 1.1, read-only: one address for every language (JSON, no UI).

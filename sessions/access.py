@@ -19,7 +19,8 @@ the meeting they were entitled to attend.
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from gremien.access import staff_bodies
@@ -64,6 +65,32 @@ def entitled_memberships(user, meeting: Meeting):
         person__user=user,
         person__body_id=meeting.body_id,
         kind__in=ENTITLED_KINDS,
+    )
+
+
+def meetings_entitled(user) -> QuerySet[Meeting]:
+    """The meetings (not deleted) whose non-public part ``user`` may read as
+    a member: the rule of :func:`entitled_memberships` for every meeting at
+    once, for lists such as the member portal's dashboard. Staff access by
+    body is not included: it is not a seat."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Meeting.objects.none()
+    day = OuterRef("day")
+    seats = Membership.objects.alive().filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=day),
+        Q(end_date__isnull=True) | Q(end_date__gte=day),
+        person__user=user,
+        person__deleted_at__isnull=True,
+        person__body_id=OuterRef("body_id"),
+        organization__meetings=OuterRef("pk"),
+        organization__deleted_at__isnull=True,
+        organization__body_id=OuterRef("body_id"),
+        kind__in=ENTITLED_KINDS,
+    )
+    return (
+        Meeting.objects.alive()
+        .annotate(day=TruncDate("start", tzinfo=timezone.get_current_timezone()))
+        .filter(Exists(seats))
     )
 
 

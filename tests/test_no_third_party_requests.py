@@ -19,11 +19,11 @@ def external_assets(html: str) -> list[str]:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "url_name",
-    ["wagtailadmin_home", "papers:index", "meetings:index", "wagtailadmin_login"],
+    ["wagtailadmin_home", "papers:index", "meetings:index", "accounts_login"],
 )
 def test_admin_pages_reference_no_external_assets(client, url_name):
     user = UserFactory(is_superuser=True, email="sitzungsdienst@example.org")
-    if url_name != "wagtailadmin_login":
+    if url_name != "accounts_login":
         client.force_login(user)
 
     response = client.get(reverse(url_name))

@@ -14,9 +14,14 @@ ROOT = Path(settings.BASE_DIR)
 SOURCES = [
     "config",
     "gremien",
+    "accounts",
     "documents",
     "sessions",
     "publicportal",
+    "reader",
+    "motions",
+    "notifications",
+    "members",
     "demo",
     "templates",
 ]

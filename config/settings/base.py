@@ -22,7 +22,12 @@ INSTALLED_APPS = [
     "gremien",
     "documents",
     "sessions.apps.MeetingsConfig",
+    "accounts",
     "publicportal",
+    "reader",
+    "motions",
+    "notifications",
+    "members",
     "demo",
     # Wagtail
     "wagtail.contrib.forms",
@@ -39,6 +44,9 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "modelcluster",
+    # second factor (TOTP)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "taggit",
     # background tasks
     "django_tasks",
@@ -66,7 +74,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.AdminSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -128,7 +139,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # PDF.js for the member portal's reader, from npm (package.json; `npm ci`).
+    ("pdfjs", BASE_DIR / "node_modules" / "pdfjs-dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded documents of council sessions are often large scans.
@@ -155,7 +170,41 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_COMMENTS_ENABLED = False
 
-LOGIN_URL = "wagtailadmin_login"
+# --- sign-in (accounts; reasons in docs/decisions.md) ---------------------------
+# One sign-in for members and staff: the Wagtail admin sends to it too, so
+# staff get the same lock-out and second factor.
+AUTHENTICATION_BACKENDS = ["accounts.backends.SessionEpochBackend"]
+LOGIN_URL = "accounts_login"
+WAGTAILADMIN_LOGIN_URL = "accounts_login"
+# Where a sign-in without ``next`` ends for users without admin access
+# (staff go to the admin).
+LOGIN_REDIRECT_URL = "accounts_security"
+# A signed-in session ends after this many minutes without a request ...
+GREMIEN_SESSION_IDLE_MINUTES = env.env_int("GREMIEN_SESSION_IDLE_MINUTES", 60)
+# ... and at the latest this long after the sign-in (seconds; 12 hours: a
+# long council day, not the next one).
+SESSION_COOKIE_AGE = env.env_int("GREMIEN_SESSION_MAX_HOURS", 12) * 60 * 60
+# Failed passwords or codes per account within the window lock the account
+# for GREMIEN_SIGNIN_LOCK_MINUTES; per client address the limit is higher
+# (a council chamber's Wi-Fi puts a room of tablets behind one address).
+GREMIEN_SIGNIN_MAX_FAILURES = 5
+GREMIEN_SIGNIN_FAILURE_WINDOW_MINUTES = 15
+GREMIEN_SIGNIN_LOCK_MINUTES = 15
+GREMIEN_SIGNIN_MAX_FAILURES_PER_ADDRESS = 50
+# Time between the password and the code (minutes), and for setting up an
+# authenticator app at the sign-in.
+GREMIEN_SIGNIN_PENDING_MINUTES = 5
+GREMIEN_SIGNIN_SETUP_MINUTES = 15
+# Password reset: the link is valid for two hours; at most this many requests
+# per client address and e-mails per address and hour.
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
+GREMIEN_PASSWORD_RESETS_PER_ADDRESS = 10
+GREMIEN_PASSWORD_RESETS_PER_EMAIL = 3
+# Wagtail's own password change and reset are replaced by ours
+# (/konto/sicherheit/passwort/, /konto/passwort-vergessen/): same lock-out.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+# The name authenticator apps show next to the user name.
+OTP_TOTP_ISSUER = env.env_str("GREMIEN_OTP_ISSUER", "Gremienportal")
 
 # Anonymous portal pages are cached this long at most, and never past local
 # midnight (lists of upcoming meetings change with the date; see

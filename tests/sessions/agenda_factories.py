@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 from documents.services import paper_create, paper_release
@@ -52,6 +54,23 @@ class Clock:
 
     def advance(self, **delta) -> None:
         self.now += datetime.timedelta(**delta)
+
+
+def frozen_clock(monkeypatch) -> Clock:
+    """A :class:`Clock` that also stands for ``created`` (``default=timezone.now``
+    holds the real function, which the clock does not replace): for tests that
+    compare ``created`` with the clock's times ("new since")."""
+    real_now = timezone.now
+    clock = Clock(monkeypatch)
+    for model in apps.get_models():
+        try:
+            created = model._meta.get_field("created")
+        except FieldDoesNotExist:
+            continue
+        if created.default is real_now:
+            # Django caches the default's callable on the field.
+            monkeypatch.setattr(created, "_get_default", lambda: clock.now)
+    return clock
 
 
 def _seat_members(meeting) -> None:

@@ -3,6 +3,7 @@ built on commit, as after real requests, and reading the PDFs."""
 
 import io
 
+from django.test import Client
 from pypdf import PdfReader
 
 from sessions.models import SessionPack
@@ -27,6 +28,13 @@ def user_for(person):
     person.user = user
     person.save(update_fields=["user"])
     return user
+
+
+def client_for(user) -> Client:
+    """A test client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def pack_of(meeting, audience) -> SessionPack | None:
