@@ -178,7 +178,7 @@ LOGIN_URL = "accounts_login"
 WAGTAILADMIN_LOGIN_URL = "accounts_login"
 # Where a sign-in without ``next`` ends for users without admin access
 # (staff go to the admin).
-LOGIN_REDIRECT_URL = "accounts_security"
+LOGIN_REDIRECT_URL = "members_dashboard"
 # A signed-in session ends after this many minutes without a request ...
 GREMIEN_SESSION_IDLE_MINUTES = env.env_int("GREMIEN_SESSION_IDLE_MINUTES", 60)
 # ... and at the latest this long after the sign-in (seconds; 12 hours: a

@@ -8,6 +8,8 @@ from django.utils.html import json_script
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from notifications.selectors import unread_count
+
 register = template.Library()
 
 
@@ -63,3 +65,10 @@ def offline_client(context) -> SafeString:
 def lookup(mapping, key):
     """``mapping[key]``, or ``None``: ``{{ note_counts|lookup:file.pk }}``."""
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    """How many notifications the signed-in member has not read yet."""
+    user = context["request"].user
+    return unread_count(user=user) if user.is_authenticated else 0

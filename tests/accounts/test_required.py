@@ -101,14 +101,14 @@ def test_a_superuser_works_on_every_body_and_so_must_use_the_app(client, strict)
 
 def test_other_bodies_do_not_require_it(client, strict):
     member(body=BodyFactory(), username="dora")
-    assert post_password(client, "dora")["Location"] == reverse("accounts_security")
+    assert post_password(client, "dora")["Location"] == reverse("members_dashboard")
 
 
 def test_a_deleted_person_does_not_bind_the_account(client, strict):
     user = member(body=strict, username="emil")
     user.person.deleted_at = user.person.created
     user.person.save(update_fields=["deleted_at"])
-    assert post_password(client, "emil")["Location"] == reverse("accounts_security")
+    assert post_password(client, "emil")["Location"] == reverse("members_dashboard")
 
 
 def test_a_required_app_cannot_be_removed_only_replaced(client, strict):
@@ -172,7 +172,7 @@ def test_a_voluntary_app_needs_the_password_first(client):
     response = client.post(
         reverse("accounts_totp_setup"), {"code": code_for(unconfirmed(user))}
     )
-    assert response["Location"] == reverse("accounts_security")
+    assert response["Location"] == reverse("members_dashboard")
     page = page_text(client.get(reverse("accounts_security")))
     assert "Ihre Authenticator-App ist eingerichtet" in page
     assert "App entfernen" in page
@@ -216,7 +216,7 @@ def test_an_app_that_is_not_required_can_be_removed_with_the_password(client):
     assert "Ihre Authenticator-App wurde entfernt" in page_text(response)
     assert not TOTPDevice.objects.filter(user=user).exists()
     client.post(reverse("accounts_logout"))
-    assert post_password(client, "gerda")["Location"] == reverse("accounts_security")
+    assert post_password(client, "gerda")["Location"] == reverse("members_dashboard")
 
 
 def test_the_body_form_in_the_admin_offers_the_requirement(client):

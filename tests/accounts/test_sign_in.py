@@ -40,7 +40,7 @@ def test_a_member_without_an_app_signs_in_with_the_password(client):
     user = member(username="anna")
     response = post_password(client, "anna")
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts_security")
+    assert response["Location"] == reverse("members_dashboard")
     assert client.session[SESSION_KEY] == str(user.pk)
     page = client.get(reverse("accounts_security"))
     assert page.status_code == 200
@@ -62,7 +62,7 @@ def test_a_safe_next_address_is_honoured_and_a_foreign_one_is_not(client):
 
     client.post(reverse("accounts_logout"))
     response = post_password(client, "bernd", next="https://evil.example/steal")
-    assert response["Location"] == reverse("accounts_security")
+    assert response["Location"] == reverse("members_dashboard")
 
 
 def test_the_next_address_travels_with_the_form(client):

@@ -115,8 +115,8 @@ def test_a_member_of_a_strict_body_sets_up_the_app_on_a_tablet(tablet, live_serv
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     page.get_by_label("Sechsstelliger Code").fill(code_for(device))
     page.get_by_role("button", name="Bestätigen und anmelden").click()
-    page.wait_for_url(re.compile(r"/konto/sicherheit/$"))
-    expect(page.get_by_role("status")).to_contain_text(
+    page.wait_for_url(re.compile(r"/mitglieder/$"))
+    expect(page.locator(".mp-messages")).to_contain_text(
         "Ihre Authenticator-App ist eingerichtet"
     )
     accessible(page)
