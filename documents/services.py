@@ -117,15 +117,28 @@ def paper_create(
     """
     if actor is not None:
         require_body_access(actor, body, "documents.add_paper")
-    reference, year, number = _reference_parts(
-        body=body, date=date, reference=reference
-    )
-    paper = Paper(
+    paper = _new_paper(
         body=body,
         name=name,
         date=date,
         paper_type=paper_type,
         public=public,
+        reference=reference,
+        **fields,
+    )
+    log(instance=paper, action="wagtail.create", user=actor)
+    return paper
+
+
+def _new_paper(*, body: Body, date: datetime.date, reference: str | None, **fields):
+    """A validated, saved draft paper with its reference number (the next one
+    of ``body`` and the year of ``date`` unless ``reference`` is given)."""
+    reference, year, number = _reference_parts(
+        body=body, date=date, reference=reference
+    )
+    paper = Paper(
+        body=body,
+        date=date,
         reference=reference,
         reference_year=year,
         reference_number=number,
@@ -133,7 +146,6 @@ def paper_create(
     )
     paper.full_clean()
     paper.save()
-    log(instance=paper, action="wagtail.create", user=actor)
     return paper
 
 
@@ -657,21 +669,16 @@ def paper_receive(
                 )
             }
         )
-    reference, year, number = _reference_parts(body=body, date=date, reference=None)
-    paper = Paper(
+    paper = _new_paper(
         body=body,
         name=name,
         date=date,
         paper_type=paper_type,
         public=public,
-        reference=reference,
-        reference_year=year,
-        reference_number=number,
+        reference=None,
         proposal=proposal,
         facts=facts,
     )
-    paper.full_clean()
-    paper.save()
     organizations = list(originator_organizations)
     persons = list(originator_persons)
     paper.originator_organizations.set(organizations)
