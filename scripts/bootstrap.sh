@@ -60,6 +60,12 @@ quiet_pip() {
         | { grep -v "^WARNING: Location 'file://.*' is ignored" || true; }
 }
 
+# Python 3.11's bundled pip (23.2) resolves an extra such as weasyprint's
+# `fonttools[woff]` against the newest release on the index instead of the
+# pinned one, and then refuses it in hash-checking mode as soon as a release
+# newer than the lock's exists. pip 25 resolves it against the pin.
+echo "bootstrap: pip 25.3 in $VENV"
+quiet_pip "pip==25.3"
 echo "bootstrap: installing requirements.lock into $VENV"
 quiet_pip --require-hashes -r requirements.lock
 quiet_pip --no-deps -e .
