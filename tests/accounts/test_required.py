@@ -172,7 +172,7 @@ def test_a_voluntary_app_needs_the_password_first(client):
     response = client.post(
         reverse("accounts_totp_setup"), {"code": code_for(unconfirmed(user))}
     )
-    assert response["Location"] == reverse("members_dashboard")
+    assert response["Location"] == reverse("accounts_security")
     page = page_text(client.get(reverse("accounts_security")))
     assert "Ihre Authenticator-App ist eingerichtet" in page
     assert "App entfernen" in page

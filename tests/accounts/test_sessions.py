@@ -33,6 +33,13 @@ def websocket_user(client):
     return async_to_sync(get_user)({"session": store})
 
 
+# The consumers' middleware reads the session in a worker thread through
+# ``database_sync_to_async``, which closes the connection around the call:
+# on PostgreSQL that ends a test's enclosing transaction, so these tests
+# commit for real.
+websocket = pytest.mark.django_db(transaction=True)
+
+
 def test_an_idle_session_ends_after_sixty_minutes(client, clock):
     sign_in(client, member())
     clock.advance(minutes=60, seconds=1)
@@ -70,6 +77,7 @@ def test_a_session_ends_twelve_hours_after_the_sign_in_however_active(client, cl
     assert ENDED in page_text(client.get(reverse("accounts_login")))
 
 
+@websocket
 def test_sign_out_everywhere_ends_every_browser_and_websocket(
     client, other_client, clock
 ):
@@ -115,6 +123,7 @@ def test_sign_out_everywhere_needs_a_post(client):
     assert signed_in(client)
 
 
+@websocket
 def test_sessions_made_by_force_login_stay_valid(client):
     """The hundreds of tests that use force_login, and sessions from before
     this app existed: epoch 0 keeps Django's own hash."""
@@ -134,6 +143,7 @@ def test_force_login_after_sign_out_everywhere_binds_to_the_new_epoch(
     assert signed_in(client)
 
 
+@websocket
 def test_a_changed_password_ends_the_other_sessions_and_keeps_this_one(
     client, other_client
 ):
