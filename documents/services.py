@@ -502,6 +502,21 @@ def paper_release(*, actor, paper: Paper) -> Paper:
 
 
 @transaction.atomic
+def _withdrawal_reason(reason: str) -> str:
+    """The reason for a withdrawal, stripped; refused when empty."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Say why the paper is withdrawn; the reason is recorded."),
+                    code="reason_required",
+                )
+            }
+        )
+    return reason
+
+
 def paper_withdraw(*, actor, paper: Paper, reason: str) -> Paper:
     """Withdraw a paper (zurückgezogen) from any state that is not final.
 
@@ -515,16 +530,7 @@ def paper_withdraw(*, actor, paper: Paper, reason: str) -> Paper:
     the paper row. Emits ``wagtail.edit`` with the reason as comment.
     """
     _require_paper_access(actor, paper)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(
-            {
-                "reason": ValidationError(
-                    _("Say why the paper is withdrawn; the reason is recorded."),
-                    code="reason_required",
-                )
-            }
-        )
+    reason = _withdrawal_reason(reason)
     _lock(paper)
     check_transition(paper, Paper.State.WITHDRAWN)
     cancelled = list(
@@ -707,16 +713,7 @@ def paper_recall(*, requested_by, paper: Paper, reason: str) -> Paper:
     ``reason`` is required. Locks the paper row. Emits ``wagtail.edit``
     (transition ``recall``) with ``requested_by`` as the entry's user.
     """
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(
-            {
-                "reason": ValidationError(
-                    _("Say why the paper is withdrawn; the reason is recorded."),
-                    code="reason_required",
-                )
-            }
-        )
+    reason = _withdrawal_reason(reason)
     _lock(paper)
     if paper.state != Paper.State.DRAFT:
         raise ValidationError(
