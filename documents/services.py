@@ -501,7 +501,6 @@ def paper_release(*, actor, paper: Paper) -> Paper:
     return paper
 
 
-@transaction.atomic
 def _withdrawal_reason(reason: str) -> str:
     """The reason for a withdrawal, stripped; refused when empty."""
     reason = reason.strip()
@@ -517,6 +516,7 @@ def _withdrawal_reason(reason: str) -> str:
     return reason
 
 
+@transaction.atomic
 def paper_withdraw(*, actor, paper: Paper, reason: str) -> Paper:
     """Withdraw a paper (zurückgezogen) from any state that is not final.
 
