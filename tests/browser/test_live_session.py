@@ -19,6 +19,7 @@ from sessions.models import Ballot, Vote, VoteParticipation
 from sessions.services.agenda import agenda_item_add
 from sessions.services.lifecycle import meeting_create
 from tests.browser.axe import axe_violations, describe
+from tests.browser.tablet import TABLET, open_tablet, sign_in
 from tests.browser.test_sitzungsdienst_path import screenshot
 from tests.gremien.factories import (
     BodyFactory,
@@ -33,9 +34,7 @@ from tests.sessions.agenda_factories import Clock, invite
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "geheim-passwort-123"  # noqa: S105 - the factories' test password
 MARKER = "VERTRAULICH-Q7Z"
-TABLET = {"width": 820, "height": 1180}
 
 
 @pytest.fixture
@@ -85,21 +84,13 @@ def room(asgi_server, monkeypatch):
 
 
 def open_screen(browser, server, username, path, viewport=None):
-    context = browser.new_context(
-        locale="de-DE", viewport=viewport or {"width": 1280, "height": 900}
+    _, page = open_tablet(
+        browser, viewport=viewport or {"width": 1280, "height": 900}, timeout=15_000
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
     if username is None:
         page.goto(server.url + path)
-        return page
-    page.goto(f"{server.url}/admin/login/?next={path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(path) + "$"))
+    else:
+        sign_in(page, server.url, username, path)
     return page
 
 
@@ -165,11 +156,16 @@ def test_a_vote_in_the_room_from_console_to_public_view(browser, asgi_server, ro
     )
     expect(console.locator("[data-live=vote-status]")).to_contain_text("1 von 3")
 
-    # Bernd's tablet loses the network; his ballot waits and the screen says so.
+    # Bernd's tablet loses the network and says so; his ballot waits.
+    # (Tapping before the page has noticed would race the browser's offline
+    # event against the still-open socket.)
     tablets[1].context.set_offline(True)
-    tablets[1].get_by_role("button", name="Ja", exact=True).click()
     expect(tablets[1].locator("#live-offline")).to_contain_text(
         "Keine Verbindung", timeout=10_000
+    )
+    tablets[1].get_by_role("button", name="Ja", exact=True).click()
+    expect(tablets[1].locator("[data-live=ballot-confirmation]")).to_contain_text(
+        "Ihre Stimme wird übermittelt"
     )
     expect(console.locator("[data-live=vote-status]")).to_contain_text("1 von 3")
 

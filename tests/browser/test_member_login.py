@@ -11,14 +11,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from tests.accounts.factories import PASSWORD, code_for, member, with_app, wrong_code
-from tests.browser.axe import axe_violations, describe
+from tests.browser.tablet import accessible, open_tablet
 from tests.browser.test_sitzungsdienst_path import screenshot
 from tests.gremien.factories import BodyFactory
 from tests.sessions.agenda_factories import Clock
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-TABLET = {"width": 820, "height": 1180}
 
 
 @pytest.fixture
@@ -26,26 +24,13 @@ def tablet(browser):
     contexts = []
 
     def open_page():
-        context = browser.new_context(locale="de-DE", viewport=TABLET)
+        context, page = open_tablet(browser, timeout=15_000)
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
         return page
 
     yield open_page
     for context in contexts:
         context.close()
-
-
-def accessible(page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], describe(violations, page.url)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
-        f"horizontal scrolling on {page.url}"
-    )
-    assert page.errors == []
 
 
 def enter_password(page, username: str) -> None:

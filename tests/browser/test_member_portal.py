@@ -20,8 +20,14 @@ from documents.services import file_attach
 from reader.models import Annotation
 from sessions.packs import service as packs
 from sessions.services.lifecycle import meeting_reschedule
-from tests.accounts.factories import PASSWORD, code_for, with_app
-from tests.browser.axe import axe_violations, describe
+from tests.accounts.factories import with_app
+from tests.browser.tablet import (
+    accessible,
+    add_note,
+    open_tablet,
+    sign_in,
+    wait_until,
+)
 from tests.browser.test_sitzungsdienst_path import screenshot
 from tests.publicportal.world import build_world, pdf_upload
 from tests.sessions.agenda_factories import Clock
@@ -29,7 +35,6 @@ from tests.sessions.pack_world import user_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TABLET = {"width": 820, "height": 1180}
 NOTE_ONLINE = "Vorher mit dem Kämmerer sprechen"
 NOTE_OFFLINE = "Im Zug notiert: Gehaltsstufe prüfen"
 
@@ -61,41 +66,6 @@ def council(asgi_server):
     return world, document, hans, with_app(hans), erika
 
 
-def tablet(browser):
-    context = browser.new_context(locale="de-DE", viewport=TABLET)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    return context, page
-
-
-def sign_in(page, server, user, device=None, next_path="/mitglieder/"):
-    page.goto(f"{server.url}/konto/anmelden/?next={next_path}")
-    page.get_by_label("Benutzername").fill(user.username)
-    page.get_by_label("Passwort", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    if device is not None:
-        page.wait_for_url(re.compile(r"/konto/anmelden/code/$"))
-        page.get_by_label("Sechsstelliger Code").fill(code_for(device))
-        page.get_by_role("button", name="Bestätigen und anmelden").click()
-    page.wait_for_url(re.compile(re.escape(next_path) + "$"))
-
-
-def accessible(page):
-    violations = axe_violations(page)
-    assert violations == [], describe(violations, page.url)
-
-
-def wait_until(condition, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def kept_offline(page):
     """The tablet has synced its offline set."""
     expect(page.locator("html")).to_have_attribute(
@@ -103,18 +73,12 @@ def kept_offline(page):
     )
 
 
-def add_note(page, text):
-    page.locator("[data-action=note]").click()
-    page.locator("[data-field=text]").fill(text)
-    page.locator("[data-field=form] button[type=submit]").click()
-
-
 def test_preparing_the_council_meeting_on_a_tablet(browser, asgi_server, council):
     world, document, hans, device, erika = council
     meeting = world.council_meeting
-    context, page = tablet(browser)
+    context, page = open_tablet(browser)
 
-    sign_in(page, asgi_server, hans, device)
+    sign_in(page, asgi_server.url, hans.username, "/mitglieder/", device)
     expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht")
     unopened = page.locator("section[aria-labelledby=unopened-heading]")
     expect(unopened).to_contain_text(meeting.name)
@@ -185,8 +149,8 @@ def test_preparing_the_council_meeting_on_a_tablet(browser, asgi_server, council
     assert not page.errors, page.errors
 
     # Erika sits in the council too: the same document, none of Hans's notes.
-    other_context, other = tablet(browser)
-    sign_in(other, asgi_server, erika, next_path=reader_path)
+    other_context, other = open_tablet(browser)
+    sign_in(other, asgi_server.url, erika.username, reader_path)
     expect(other.locator(".rd-page .textLayer").first).to_contain_text(
         "Stellenbewertung"
     )

@@ -7,12 +7,10 @@ Screenshots ``member-motion.png`` and ``member-motion-conflict.png`` with
 ``GREMIEN_SCREENSHOTS``."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from motions.models import Motion
-from tests.browser.axe import axe_violations, describe
+from tests.browser.tablet import accessible, no_sideways_scrolling, signed_in_tablet
 from tests.browser.test_sitzungsdienst_path import screenshot
 from tests.gremien.factories import (
     BodyFactory,
@@ -23,8 +21,6 @@ from tests.gremien.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-TABLET = {"width": 820, "height": 1180}
 
 
 @pytest.fixture
@@ -53,44 +49,17 @@ def tablet(browser, live_server):
     contexts = []
 
     def open_page(user):
-        client = Client()
-        client.force_login(user)
-        # No service worker (the portal's offline sync fetches pages in the
-        # background) and no favicon request: the live server must answer
-        # one request at a time on SQLite's shared in-memory database.
-        context = browser.new_context(
-            locale="de-DE", viewport=TABLET, service_workers="block"
-        )
+        context, page = signed_in_tablet(browser, live_server.url, user, timeout=15_000)
+        # No favicon request either: one request at a time for the live
+        # server on SQLite's shared in-memory database.
         context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
         page.base = live_server.url
         return page
 
     yield open_page
     for context in contexts:
         context.close()
-
-
-def accessible(page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], describe(violations, page.url)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
-        f"horizontal scrolling on {page.url}"
-    )
-    assert page.errors == []
 
 
 def save(page) -> None:
@@ -170,6 +139,6 @@ def test_two_members_draft_and_sign_a_motion_on_tablets(tablet, fraction_members
     page.set_viewport_size({"width": 320, "height": 640})  # reflow (WCAG 1.4.10)
     for path in ("", "neu/", f"{motion.pk}/"):
         page.goto(page.base + "/mitglieder/antraege/" + path)
-        assert page.evaluate(
-            "document.documentElement.scrollWidth <= window.innerWidth"
-        ), f"horizontal scrolling at 320 px on {page.url}"
+        assert no_sideways_scrolling(page), (
+            f"horizontal scrolling at 320 px on {page.url}"
+        )

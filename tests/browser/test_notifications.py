@@ -6,12 +6,10 @@ marking read by opening and by the button. Screenshot
 from contextlib import nullcontext
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from notifications.models import Notification
-from tests.browser.axe import axe_violations, describe
+from tests.browser.tablet import accessible, no_sideways_scrolling, signed_in_tablet
 from tests.browser.test_sitzungsdienst_path import screenshot
 from tests.notifications.helpers import invite, planned, publish_minutes
 from tests.publicportal.world import build_world
@@ -19,8 +17,6 @@ from tests.sessions.agenda_factories import Clock
 from tests.sessions.pack_world import user_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-TABLET = {"width": 820, "height": 1180}
 
 
 @pytest.fixture
@@ -43,33 +39,8 @@ def hans(live_server, monkeypatch, settings):
     return user
 
 
-def signed_in_page(browser, live_server, user, viewport=TABLET):
-    client = Client()
-    client.force_login(user)
-    # Offline reading is tested elsewhere (test_member_portal): here the
-    # service worker's background sync would only compete with the test for
-    # the live server's shared in-memory SQLite database.
-    context = browser.new_context(
-        locale="de-DE", viewport=viewport, service_workers="block"
-    )
-    context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
-
-
-def no_sideways_scrolling(page) -> bool:
-    return page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
+def signed_in_page(browser, live_server, user):
+    return signed_in_tablet(browser, live_server.url, user, timeout=15_000)[1]
 
 
 def test_notifications_on_a_tablet(browser, live_server, hans):
@@ -84,8 +55,7 @@ def test_notifications_on_a_tablet(browser, live_server, hans):
     items = page.locator(".nt-item")
     expect(items).to_have_count(count)
     expect(page.locator(".nt-item--unread")).to_have_count(count)
-    violations = axe_violations(page)
-    assert violations == [], describe(violations, page.url)
+    accessible(page)
     screenshot(page, "member-notifications")
 
     # Opening the newest leads to its meeting and marks it read.
@@ -99,8 +69,7 @@ def test_notifications_on_a_tablet(browser, live_server, hans):
         page.get_by_role("status").filter(has_text="als gelesen markiert")
     ).to_be_visible()
     expect(page.locator(".nt-item--unread")).to_have_count(0)
-    violations = axe_violations(page)
-    assert violations == [], describe(violations, page.url)
+    accessible(page)
 
     page.set_viewport_size({"width": 320, "height": 640})
     assert no_sideways_scrolling(page)
@@ -110,8 +79,7 @@ def test_notification_settings_on_a_tablet(browser, live_server, hans):
     page = signed_in_page(browser, live_server, hans)
     page.goto(f"{live_server.url}/mitglieder/benachrichtigungen/einstellungen/")
 
-    violations = axe_violations(page)
-    assert violations == [], describe(violations, page.url)
+    accessible(page)
 
     box = page.locator("#id_documents_email").bounding_box()
     assert box["width"] >= 20
@@ -120,8 +88,7 @@ def test_notification_settings_on_a_tablet(browser, live_server, hans):
     page.get_by_role("button", name="Einstellungen speichern").click()
     expect(page.get_by_role("status").filter(has_text="gespeichert")).to_be_visible()
     expect(page.locator("#id_documents_email")).to_be_checked()
-    violations = axe_violations(page)
-    assert violations == [], describe(violations, page.url)
+    accessible(page)
 
     page.set_viewport_size({"width": 320, "height": 640})
     assert no_sideways_scrolling(page)

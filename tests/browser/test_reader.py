@@ -6,23 +6,26 @@ offline (shown as not yet synchronised) that reaches the server when the
 tablet is back online; another member of the committee sees none of it.
 axe-core finds no violations on the reader page."""
 
-import re
 import time
 
 import pytest
 from playwright.sync_api import expect
 
 from reader.models import Annotation
-from tests.browser.axe import axe_violations, describe
+from tests.browser.tablet import (
+    accessible,
+    add_note,
+    document_shown,
+    open_tablet,
+    sign_in,
+    wait_until,
+)
 from tests.browser.test_sitzungsdienst_path import screenshot
 from tests.publicportal.world import build_world
 from tests.sessions.agenda_factories import Clock
 from tests.sessions.pack_world import user_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "geheim-passwort-123"  # noqa: S105 - the factories' test password
-TABLET = {"width": 820, "height": 1180}
 
 
 @pytest.fixture
@@ -35,36 +38,9 @@ def town(asgi_server):
 
 
 def tablet(browser, asgi_server, user, path):
-    context = browser.new_context(locale="de-DE", viewport=TABLET)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto(f"{asgi_server.url}/admin/login/?next={path}")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(path) + "$"))
+    context, page = open_tablet(browser)
+    sign_in(page, asgi_server.url, user.username, path)
     return context, page
-
-
-def document_shown(page, phrase):
-    expect(page.locator(".rd-page .textLayer").first).to_contain_text(phrase)
-
-
-def add_note(page, text):
-    page.locator("[data-action=note]").click()
-    page.locator("[data-field=text]").fill(text)
-    page.locator("[data-field=form] button[type=submit]").click()
-
-
-def wait_for_server(condition, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def notes_list(page):
@@ -79,7 +55,7 @@ def test_reading_and_annotating_on_a_tablet(browser, asgi_server, town):
 
     add_note(page, "Wer hat das Gutachten beauftragt?")
     expect(notes_list(page)).to_contain_text("Wer hat das Gutachten beauftragt?")
-    assert wait_for_server(
+    assert wait_until(
         lambda: Annotation.objects.filter(
             owner=hans, text="Wer hat das Gutachten beauftragt?"
         ).exists()
@@ -103,7 +79,7 @@ def test_reading_and_annotating_on_a_tablet(browser, asgi_server, town):
     )
     page.locator("[data-action=highlight]").click()
     expect(page.locator(".rd-page .rd-mark").first).to_be_visible()
-    assert wait_for_server(
+    assert wait_until(
         lambda: Annotation.objects.filter(owner=hans, kind="highlight").exists()
     )
     highlight = Annotation.objects.get(owner=hans, kind="highlight")
@@ -119,7 +95,7 @@ def test_reading_and_annotating_on_a_tablet(browser, asgi_server, town):
     assert not Annotation.objects.filter(text__startswith="Offline notiert").exists()
 
     context.set_offline(False)
-    assert wait_for_server(
+    assert wait_until(
         lambda: Annotation.objects.filter(
             owner=hans, text="Offline notiert: Kaufpreis vergleichen"
         ).exists()
@@ -132,7 +108,7 @@ def test_reading_and_annotating_on_a_tablet(browser, asgi_server, town):
     first.locator("[data-note-action=edit]").click()
     page.locator("[data-field=text]").fill("Wer hat das Gutachten bezahlt?")
     page.locator("[data-field=form] button[type=submit]").click()
-    assert wait_for_server(
+    assert wait_until(
         lambda: Annotation.objects.filter(
             owner=hans, text="Wer hat das Gutachten bezahlt?", revision=2
         ).exists()
@@ -147,17 +123,15 @@ def test_reading_and_annotating_on_a_tablet(browser, asgi_server, town):
     notes_list(page).locator("li", has_text="Offline notiert").locator(
         "[data-note-action=delete]"
     ).click()
-    assert wait_for_server(
+    assert wait_until(
         lambda: Annotation.objects.filter(owner=hans, deleted_at__isnull=False).exists()
     )
     expect(notes_list(page)).not_to_contain_text("Offline notiert")
     assert Annotation.objects.filter(owner=hans, deleted_at__isnull=True).count() == 2
 
-    violations = axe_violations(page)
-    assert not violations, describe(violations, page.url)
+    accessible(page)
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "member-reader")
-    assert not page.errors, page.errors
 
     # Erika sits in the same committee: same document, none of Hans's notes.
     _, other = tablet(browser, asgi_server, erika, path)
