@@ -6,8 +6,10 @@ ballot again; the server restarts during the open vote; a double tap counts
 once. Screenshots of the four screens for the documentation
 (``GREMIEN_SCREENSHOTS``)."""
 
+import contextlib
 import datetime
 import re
+import time
 
 import pytest
 from django.utils import timezone
@@ -101,6 +103,29 @@ def live(page):
     )
 
 
+@contextlib.contextmanager
+def reconnecting(pages, timeout: float = 25):
+    """The screens of ``pages`` that opened a new websocket during the block
+    and got an answer on it from the server; waits up to ``timeout`` seconds
+    after the block for all of them."""
+    answered = set()
+
+    def watch(page):
+        def on_socket(socket):
+            socket.on("framereceived", lambda _frame: answered.add(page))
+
+        page.on("websocket", on_socket)
+        return on_socket
+
+    listeners = [(page, watch(page)) for page in pages]
+    yield answered
+    deadline = time.monotonic() + timeout
+    while len(answered) < len(pages) and time.monotonic() < deadline:
+        pages[0].wait_for_timeout(200)  # lets Playwright deliver the events
+    for page, listener in listeners:
+        page.remove_listener("websocket", listener)
+
+
 def test_a_vote_in_the_room_from_console_to_public_view(browser, asgi_server, room):
     meeting, clerk, members = room
     server = asgi_server
@@ -169,10 +194,14 @@ def test_a_vote_in_the_room_from_console_to_public_view(browser, asgi_server, ro
     )
     expect(console.locator("[data-live=vote-status]")).to_contain_text("1 von 3")
 
-    # The server restarts during the open vote; everyone reconnects.
-    server.stop()
-    server.start()
-    tablets[1].context.set_offline(False)
+    # The server restarts during the open vote; every screen reconnects (after
+    # its backoff, at most ten seconds) and has its state again.
+    screens = [console, *tablets, projector, visitor]
+    with reconnecting(screens) as answered:
+        server.stop()
+        server.start()
+        tablets[1].context.set_offline(False)
+    assert answered == set(screens)
     expect(tablets[1].locator("[data-live=ballot-confirmation]")).to_contain_text(
         "Ihre Stimme wurde gezählt", timeout=20_000
     )
@@ -183,7 +212,9 @@ def test_a_vote_in_the_room_from_console_to_public_view(browser, asgi_server, ro
         "Nein"
     )
     for page in [console, projector, visitor]:
-        expect(page.locator("[data-live=vote-status]")).to_contain_text("3")
+        expect(page.locator("[data-live=vote-status]")).to_contain_text(
+            re.compile("3 von 3 haben abgestimmt|3 Stimmen abgegeben")
+        )
     screenshot(console, "live-console")
     screenshot(tablets[0], "live-member-tablet")
 
