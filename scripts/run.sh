@@ -52,6 +52,7 @@ cat <<BANNER
   Gremienportal is running (settings: $DJANGO_SETTINGS_MODULE)
 
     Admin (Sitzungsdienst):  http://$HOST:$PORT/admin/
+    Member portal (tablets): http://$HOST:$PORT/mitglieder/
 
 BANNER
 cat <<LOGINS
@@ -60,6 +61,7 @@ cat <<LOGINS
     sitzungsdienst-auenwald      Sitzungsdienst, Auenwald only
     sitzungsdienst-lindenfeld    Sitzungsdienst, Lindenfeld only
     sitzungsdienst-birkenbach    Sitzungsdienst, Birkenbach only
+    mitglied-auenwald            council member (also -lindenfeld, -birkenbach)
 
 LOGINS
 echo "  Press Ctrl-C to stop the server and the task worker."
