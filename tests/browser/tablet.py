@@ -80,13 +80,18 @@ def accessible(page) -> None:
     assert page.errors == [], page.errors
 
 
-def wait_until(condition, timeout: float = 20) -> bool:
-    """Poll ``condition`` (a database read, say) until it holds."""
+def wait_until(condition, timeout: float = 20, *, page=None) -> bool:
+    """Poll ``condition`` (a database read, say) until it holds. With ``page``
+    the pauses run Playwright's loop, so that events reach their listeners
+    meanwhile (``time.sleep`` would hold them back)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.2)
+        if page is None:
+            time.sleep(0.2)
+        else:
+            page.wait_for_timeout(200)
     return False
 
 

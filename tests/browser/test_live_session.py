@@ -9,7 +9,6 @@ once. Screenshots of the four screens for the documentation
 import contextlib
 import datetime
 import re
-import time
 
 import pytest
 from django.utils import timezone
@@ -21,7 +20,7 @@ from sessions.models import Ballot, Vote, VoteParticipation
 from sessions.services.agenda import agenda_item_add
 from sessions.services.lifecycle import meeting_create
 from tests.browser.axe import axe_violations, describe
-from tests.browser.tablet import TABLET, open_tablet, sign_in
+from tests.browser.tablet import TABLET, open_tablet, sign_in, wait_until
 from tests.browser.test_sitzungsdienst_path import screenshot
 from tests.gremien.factories import (
     BodyFactory,
@@ -119,9 +118,7 @@ def reconnecting(pages, timeout: float = 25):
 
     listeners = [(page, watch(page)) for page in pages]
     yield answered
-    deadline = time.monotonic() + timeout
-    while len(answered) < len(pages) and time.monotonic() < deadline:
-        pages[0].wait_for_timeout(200)  # lets Playwright deliver the events
+    wait_until(lambda: len(answered) == len(pages), timeout, page=pages[0])
     for page, listener in listeners:
         page.remove_listener("websocket", listener)
 
